@@ -1,0 +1,171 @@
+package org.visionpangu4j.core.parallel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A persistent pool of worker threads that splits an index range into contiguous chunks, one per thread
+ * (the caller is thread 0). Threads are started once; a fork/join costs a few wake-ups, no allocation.
+ * Workers spin briefly after each job (work in a forward pass arrives back to back), then park.
+ *
+ * <p>One job runs at a time: concurrent callers queue on the pool's lock. A call made from inside a job runs
+ * inline on the calling thread, so nested use cannot deadlock.
+ */
+public final class WorkerPool implements AutoCloseable {
+    private static final int SPIN_ITERATIONS = 20_000;
+
+    private final int threads;
+    private final Thread[] workers;
+    private final ThreadLocal<Boolean> insideJob = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile long generation;
+    private volatile boolean shutdown;
+    private volatile Thread caller;
+    // Job state, published by the volatile write of generation.
+    private RangeTask task;
+    private int jobStart;
+    private int jobEnd;
+    private int jobGrain;
+    private volatile Throwable failure;
+
+    /** A pool of {@code threads} threads in total (including the calling thread); at least 1. */
+    public WorkerPool(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
+        }
+        this.threads = threads;
+        this.workers = new Thread[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            final int id = i + 1;
+            Thread t = new Thread(() -> workLoop(id), "visionpangu-worker-" + id);
+            t.setDaemon(true);
+            workers[i] = t;
+            t.start();
+        }
+    }
+
+    /** Default size: the number of available processors. */
+    public static WorkerPool ofAvailableProcessors() {
+        return new WorkerPool(Runtime.getRuntime().availableProcessors());
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Runs {@code task} over [0, n) split across the pool. */
+    public void parallelFor(int n, RangeTask task) {
+        parallelFor(0, n, 1, task);
+    }
+
+    /**
+     * Runs {@code task} over [start, end), in chunks whose boundaries are multiples of {@code grain} from start
+     * (so a kernel working on blocks of rows never sees a partial block except at the end).
+     */
+    public void parallelFor(int start, int end, int grain, RangeTask task) {
+        if (end <= start) {
+            return;
+        }
+        int units = (end - start + grain - 1) / grain;
+        if (threads == 1 || units == 1 || insideJob.get() || shutdown) {
+            if (shutdown) {
+                throw new IllegalStateException("worker pool is closed");
+            }
+            task.run(start, end);
+            return;
+        }
+        synchronized (this) {
+            this.task = task;
+            this.jobStart = start;
+            this.jobEnd = end;
+            this.jobGrain = grain;
+            this.failure = null;
+            this.caller = Thread.currentThread();
+            pending.set(workers.length);
+            generation++;
+            for (Thread w : workers) {
+                LockSupport.unpark(w);
+            }
+            insideJob.set(Boolean.TRUE);
+            try {
+                runChunk(0);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                insideJob.set(Boolean.FALSE);
+            }
+            int spins = 0;
+            while (pending.get() > 0) {
+                if (++spins > SPIN_ITERATIONS) {
+                    LockSupport.parkNanos(this, 50_000);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            this.task = null;
+            Throwable f = failure;
+            if (f != null) {
+                if (f instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (f instanceof Error er) {
+                    throw er;
+                }
+                throw new RuntimeException(f);
+            }
+        }
+    }
+
+    private void runChunk(int id) {
+        int units = (jobEnd - jobStart + jobGrain - 1) / jobGrain;
+        int perThread = units / threads;
+        int extra = units % threads;
+        int firstUnit = id * perThread + Math.min(id, extra);
+        int count = perThread + (id < extra ? 1 : 0);
+        if (count == 0) {
+            return;
+        }
+        int s = jobStart + firstUnit * jobGrain;
+        int e = Math.min(jobEnd, s + count * jobGrain);
+        task.run(s, e);
+    }
+
+    private void workLoop(int id) {
+        long seen = 0;
+        insideJob.set(Boolean.TRUE);
+        while (!shutdown) {
+            int spins = 0;
+            while (generation == seen && !shutdown) {
+                if (++spins > SPIN_ITERATIONS) {
+                    LockSupport.park(this);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            if (shutdown) {
+                break;
+            }
+            seen = generation;
+            try {
+                runChunk(id);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                if (pending.decrementAndGet() == 0) {
+                    Thread c = caller;
+                    if (c != null) {
+                        LockSupport.unpark(c);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+}
