@@ -170,7 +170,9 @@ class SessionTest {
             Future<float[]> b = exec.submit(() -> runOnOwnPool(prompt));
             float[] la = a.get();
             float[] lb = b.get();
-            assertArrayEquals(Arrays.copyOf(la, lb.length), lb, "the shared prefix gives identical logits");
+            // Same rows, batched differently (the GEMM tiles by row count): equal up to summation order.
+            double prefix = maxAbsDiff(Arrays.copyOf(la, lb.length), lb);
+            assertTrue(prefix <= RECOMPUTE_TOL, "the shared prefix gives the same logits: " + prefix);
             double d = maxAbsDiff(lb, expected);
             assertTrue(d <= 1e-3, "logits vs golden " + d);
         } finally {
