@@ -1,0 +1,236 @@
+package org.visionpangu4j.llm.model;
+
+import org.visionpangu4j.core.ModelFormatException;
+import org.visionpangu4j.core.config.LlmConfig;
+import org.visionpangu4j.core.safetensors.Checkpoint;
+import org.visionpangu4j.core.tensor.DType;
+import org.visionpangu4j.core.tensor.Tensor;
+import org.visionpangu4j.kernels.WeightFormat;
+import org.visionpangu4j.kernels.WeightMatrix;
+
+import java.lang.foreign.Arena;
+import java.util.List;
+
+/**
+ * All decoder parameters, loaded from a {@link Checkpoint} and checked against the {@link LlmConfig}. Matrices
+ * view the mapped file (or quantized copies in the checkpoint's arena), so they live as long as the checkpoint
+ * stays open. Immutable.
+ */
+public final class DecoderWeights {
+
+    /** Where the decoder's tensors sit in a checkpoint (architecture.md §1.4, §5). */
+    public enum Layout {
+        /** InternVL-chat checkpoint: {@code language_model.model.*}, {@code language_model.lm_head.weight}. */
+        INTERNVL("language_model.model.", "language_model.lm_head.weight"),
+        /** transformers' InternVL conversion: {@code model.language_model.*}, {@code lm_head.weight}. */
+        HF("model.language_model.", "lm_head.weight"),
+        /** Plain openPangu-Embedded checkpoint: {@code model.*}, {@code lm_head.weight}. */
+        PLAIN("model.", "lm_head.weight");
+
+        final String model;
+        final String lmHead;
+
+        Layout(String model, String lmHead) {
+            this.model = model;
+            this.lmHead = lmHead;
+        }
+
+        /** The layout whose embedding tensor is in {@code ckpt}; a clear error if neither is. */
+        public static Layout detect(Checkpoint ckpt) {
+            for (Layout l : values()) {
+                if (ckpt.has(l.model + "embed_tokens.weight")) {
+                    return l;
+                }
+            }
+            throw new ModelFormatException(ckpt.directory() + ": no decoder found (none of '" + INTERNVL.model
+                    + "embed_tokens.weight', '" + HF.model + "embed_tokens.weight', '" + PLAIN.model
+                    + "embed_tokens.weight')");
+        }
+    }
+
+    private final LlmConfig config;
+    private final Layout layout;
+    private final int vocabSize;
+    private final WeightMatrix embedding;
+    private final List<LayerWeights> layers;
+    private final float[] finalNorm;
+    private final WeightMatrix lmHead;
+    private final boolean tied;
+
+    private DecoderWeights(LlmConfig config, Layout layout, WeightMatrix embedding, List<LayerWeights> layers,
+                           float[] finalNorm, WeightMatrix lmHead, boolean tied) {
+        this.config = config;
+        this.layout = layout;
+        this.vocabSize = embedding.rows();
+        this.embedding = embedding;
+        this.layers = List.copyOf(layers);
+        this.finalNorm = finalNorm;
+        this.lmHead = lmHead;
+        this.tied = tied;
+    }
+
+    /** Loads the decoder as stored. */
+    public static DecoderWeights load(Checkpoint ckpt, LlmConfig cfg) {
+        return load(ckpt, cfg, WeightFormats.asStored());
+    }
+
+    /** Loads the decoder, holding each tensor group in the format {@code formats} asks for. */
+    public static DecoderWeights load(Checkpoint ckpt, LlmConfig cfg, WeightFormats formats) {
+        Layout layout = Layout.detect(ckpt);
+        Loader in = new Loader(ckpt, layout.model, ckpt.arena());
+        int h = cfg.hiddenSize();
+        checkLayerCount(ckpt, layout, cfg);
+        if (cfg.headDim() % 2 != 0) {
+            throw new ModelFormatException("llm_config: head_dim " + cfg.headDim() + " must be even for RoPE");
+        }
+
+        Tensor embT = in.tensor("embed_tokens.weight");
+        if (embT.rank() != 2 || embT.dim(1) != h || embT.dim(0) < 1) {
+            throw new ModelFormatException("tensor " + embT.name() + " has shape " + shape(embT)
+                    + ", expected [vocab, " + h + "]");
+        }
+        long vocab = embT.dim(0);
+        WeightMatrix embedding = in.matrix(embT, formats.embedding());
+
+        LayerWeights[] layers = new LayerWeights[cfg.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = loadLayer(in, "layers." + l + ".", cfg, formats);
+        }
+        float[] finalNorm = in.vector("norm.weight", h);
+
+        boolean tied = cfg.tieWordEmbeddings() || !ckpt.has(layout.lmHead);
+        WeightMatrix lmHead;
+        if (tied) {
+            lmHead = formats.lmHead() == formats.embedding() ? embedding : in.matrix(embT, formats.lmHead());
+        } else {
+            Tensor headT = ckpt.tensor(layout.lmHead).expectShape(vocab, h);
+            lmHead = in.matrix(headT, formats.lmHead());
+        }
+        return new DecoderWeights(cfg, layout, embedding, List.of(layers), finalNorm, lmHead, tied);
+    }
+
+    private static LayerWeights loadLayer(Loader in, String p, LlmConfig cfg, WeightFormats f) {
+        int h = cfg.hiddenSize();
+        int qd = cfg.qDim();
+        int kvd = cfg.kvDim();
+        int ff = cfg.intermediateSize();
+        boolean bias = cfg.attentionBias();
+        String a = p + "self_attn.";
+        String m = p + "mlp.";
+        return new LayerWeights(
+                in.vector(p + "input_layernorm.weight", h),
+                in.matrix(a + "q_proj.weight", qd, h, f.attention()),
+                bias ? in.vector(a + "q_proj.bias", qd) : null,
+                in.matrix(a + "k_proj.weight", kvd, h, f.attention()),
+                bias ? in.vector(a + "k_proj.bias", kvd) : null,
+                in.matrix(a + "v_proj.weight", kvd, h, f.attention()),
+                bias ? in.vector(a + "v_proj.bias", kvd) : null,
+                in.matrix(a + "o_proj.weight", h, qd, f.attention()),
+                bias ? in.vector(a + "o_proj.bias", h) : null,
+                in.vector(p + "post_attention_layernorm.weight", h),
+                in.matrix(m + "gate_proj.weight", ff, h, f.mlp()),
+                in.matrix(m + "up_proj.weight", ff, h, f.mlp()),
+                in.matrix(m + "down_proj.weight", h, ff, f.mlp()));
+    }
+
+    /** Layers in the file beyond the config's count mean the config is for another model. */
+    private static void checkLayerCount(Checkpoint ckpt, Layout layout, LlmConfig cfg) {
+        String prefix = layout.model + "layers.";
+        for (String name : ckpt.names()) {
+            if (name.startsWith(prefix)) {
+                int dot = name.indexOf('.', prefix.length());
+                String idx = dot < 0 ? "" : name.substring(prefix.length(), dot);
+                int l;
+                try {
+                    l = Integer.parseInt(idx);
+                } catch (NumberFormatException e) {
+                    throw new ModelFormatException("tensor " + name + ": layer index '" + idx + "' is not a number");
+                }
+                if (l < 0 || l >= cfg.numLayers()) {
+                    throw new ModelFormatException("tensor " + name + " belongs to layer " + l
+                            + ", but llm_config.num_hidden_layers is " + cfg.numLayers());
+                }
+            }
+        }
+    }
+
+    private static String shape(Tensor t) {
+        return java.util.Arrays.toString(t.shape());
+    }
+
+    /** Reads tensors under one name prefix, checking shapes and dtypes with errors that name the tensor. */
+    private record Loader(Checkpoint ckpt, String prefix, Arena arena) {
+        Tensor tensor(String name) {
+            Tensor t = ckpt.tensor(prefix + name);
+            if (t.dtype() != DType.F32 && t.dtype() != DType.BF16 && t.dtype() != DType.F16) {
+                throw new ModelFormatException("tensor " + t.name() + " has dtype " + t.dtype()
+                        + "; decoder weights must be F32, BF16 or F16");
+            }
+            return t;
+        }
+
+        float[] vector(String name, int n) {
+            return tensor(name).expectShape(n).toFloatArray();
+        }
+
+        WeightMatrix matrix(String name, int rows, int cols, WeightFormat format) {
+            return matrix(tensor(name).expectShape(rows, cols), format);
+        }
+
+        WeightMatrix matrix(Tensor t, WeightFormat format) {
+            return format == null ? WeightMatrix.wrap(t) : WeightMatrix.of(t, format, arena);
+        }
+    }
+
+    public LlmConfig config() {
+        return config;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    /** Rows of the embedding (may differ from {@code llm_config.vocab_size}; this one is what the file holds). */
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /** Token embedding E[vocab, hidden]. */
+    public WeightMatrix embedding() {
+        return embedding;
+    }
+
+    public LayerWeights layer(int l) {
+        return layers.get(l);
+    }
+
+    public int numLayers() {
+        return layers.size();
+    }
+
+    /** Final RMSNorm weight [hidden]; callers must not modify it. */
+    public float[] finalNorm() {
+        return finalNorm;
+    }
+
+    /** LM head [vocab, hidden]: a separate matrix, or the embedding when tied. */
+    public WeightMatrix lmHead() {
+        return lmHead;
+    }
+
+    /** Whether the LM head is the embedding tensor (config ties, or the checkpoint has no lm_head). */
+    public boolean tied() {
+        return tied;
+    }
+
+    /** Bytes of weight data in the matrices (a tied head shared with the embedding counted once). */
+    public long byteSize() {
+        long n = embedding.byteSize() + (lmHead == embedding ? 0 : lmHead.byteSize());
+        for (LayerWeights w : layers) {
+            for (WeightMatrix m : List.of(w.wq(), w.wk(), w.wv(), w.wo(), w.wGate(), w.wUp(), w.wDown())) {
+                n += m.byteSize();
+            }
+        }
+        return n;
+    }
+}

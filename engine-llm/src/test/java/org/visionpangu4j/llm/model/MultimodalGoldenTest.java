@@ -1,0 +1,49 @@
+package org.visionpangu4j.llm.model;
+
+import org.junit.jupiter.api.Test;
+import org.visionpangu4j.core.parallel.WorkerPool;
+import org.visionpangu4j.core.safetensors.Checkpoint;
+import org.visionpangu4j.kernels.VectorMath;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.visionpangu4j.llm.model.Fixture.maxAbsDiff;
+
+/**
+ * The multimodal golden fed as precomputed embeddings ({@code inputs_embeds [171, 96]}, image features already
+ * merged): prefill logits and all 24 KV-cache step logits ≤ 1e-3 (FIXTURE-README), generated ids exact.
+ */
+class MultimodalGoldenTest {
+    static final double LOGITS_TOL = 1e-3;
+
+    @Test
+    void embeddingsPrefillAndGreedyDecode() {
+        try (Checkpoint model = Fixture.model();
+             Checkpoint golden = Fixture.golden("multimodal.safetensors");
+             WorkerPool pool = new WorkerPool(2)) {
+            Decoder decoder = Decoder.load(model, Fixture.config().llm(), WeightFormats.asStored());
+            int vocab = decoder.vocabSize();
+            float[] embeds = golden.tensor("inputs_embeds").toFloatArray();
+            float[] prefillLast = golden.tensor("prefill_logits_last").toFloatArray();
+            float[] steps = golden.tensor("step_logits").toFloatArray();
+            int[] expected = Fixture.ints(golden.tensor("generated_ids"));
+
+            // Chunks of 64 rows: the 171-row prompt crosses two chunk boundaries.
+            Session s = decoder.newSession(pool, SessionOptions.defaults().withPrefillChunk(64));
+            float[] logits = s.prefill(embeds);
+            double d0 = maxAbsDiff(logits, prefillLast);
+            assertTrue(d0 <= LOGITS_TOL, "prefill_logits_last max abs diff " + d0);
+
+            int[] got = new int[expected.length];
+            for (int i = 0; i < expected.length; i++) {
+                double d = maxAbsDiff(logits, 0, steps, i * vocab, vocab);
+                assertTrue(d <= LOGITS_TOL, "step " + i + " logits max abs diff " + d);
+                got[i] = VectorMath.argmax(logits, 0, vocab);
+                if (i + 1 < expected.length) {
+                    logits = s.decode(got[i]);
+                }
+            }
+            assertArrayEquals(expected, got);
+        }
+    }
+}
