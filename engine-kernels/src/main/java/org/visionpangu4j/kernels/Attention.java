@@ -44,6 +44,8 @@ public final class Attention {
     /** int8 lanes widened to one float vector (at 128 bits, 8 are loaded and the low 4 used). */
     private static final VectorSpecies<Byte> B =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, F.length() * 8)));
+    private static final double LOG2E = 1.4426950408889634;
+    static final int STEP_FLOATS = Integer.getInteger("vp.attn.stepFloats", 4096);
     private static final AtomicLong CALLS = new AtomicLong();
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -81,7 +83,7 @@ public final class Attention {
         int group = nHeads / kvHeads;
         int rowsPerHead = T * group;
         int blocks = (rowsPerHead + QB - 1) / QB;
-        float scale = (float) (1.0 / Math.sqrt(hd));
+        float scale = (float) (LOG2E / Math.sqrt(hd));
         pool.parallelFor(0, kvHeads * blocks, 1, (a, b) -> {
             Scratch sc = SCRATCH.get();
             for (int job = a; job < b; job++) {
@@ -128,7 +130,7 @@ public final class Attention {
         }
         int blocks = (T + QB - 1) / QB;
         int rowDim = (headDim + TILE - 1) / TILE * TILE;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float scale = (float) (LOG2E / Math.sqrt(headDim));
         long call = CALLS.incrementAndGet();
         pool.parallelFor(0, nHeads * blocks, 1, (a, b) -> {
             Scratch sc = SCRATCH.get();
@@ -154,7 +156,7 @@ public final class Attention {
 
     /** Keys per online-softmax step: ~16 KB of keys (and of values), a multiple of 32, in [32, 256]. */
     private static int stepFor(int headDim) {
-        return Math.max(32, Math.min(256, 4096 / headDim / 32 * 32));
+        return Math.max(32, Math.min(256, STEP_FLOATS / headDim / 32 * 32));
     }
 
     private static int zigzag(int i, int n) {
@@ -181,38 +183,15 @@ public final class Attention {
     /**
      * The blocked attention of rows query rows (described by sc.rowQ/rowOut/rowLimit) against one KV head: the
      * cache's (cache != null) or the packed one in sc.kt/sc.v.
+     *
+     * <p>The work is split into methods that each take arrays and compile on their own: a vector value passed to a
+     * method the JIT did not inline is boxed, and a single huge method makes such inlining failures likely.
      */
     private static void attendBlock(Scratch sc, int rows, int D, int rowDim, float scale, float[] q, float[] out,
                                     KvCache cache, int layer, int kvh) {
         int tiles = (rows + MR - 1) / MR;
         int step = stepFor(D);
-        float[] qp = sc.q;
-        float[] s = sc.s;
-        float[] o = sc.o;
-        float[] ml = sc.ml;
-        // Q packed as [tile][i][MR] and pre-scaled; padding rows are zero.
-        Arrays.fill(qp, 0, tiles * D * MR, 0f);
-        int maxLimit = 0;
-        for (int r = 0; r < rows; r++) {
-            int base = (r / MR) * D * MR + r % MR;
-            for (int i = 0; i < D; i++) {
-                qp[base + i * MR] = q[sc.rowQ[r] + i] * scale;
-            }
-            maxLimit = Math.max(maxLimit, sc.rowLimit[r]);
-        }
-        for (int t = 0; t < tiles; t++) {
-            int lim = 0;
-            for (int r = t * MR; r < Math.min(rows, t * MR + MR); r++) {
-                lim = Math.max(lim, sc.rowLimit[r]);
-            }
-            sc.tileLimit[t] = lim;
-        }
-        Arrays.fill(o, 0, tiles * MR * rowDim, 0f);
-        for (int r = 0; r < tiles * MR; r++) {
-            ml[2 * r] = Float.NEGATIVE_INFINITY;
-            ml[2 * r + 1] = 0f;
-        }
-
+        int maxLimit = packQueries(sc, rows, D, scale, q);
         boolean int8 = cache != null && cache.type() == KvCache.Type.INT8;
         for (int s0 = 0; s0 < maxLimit; s0 += step) {
             int n = Math.min(step, maxLimit - s0);
@@ -243,51 +222,133 @@ public final class Attention {
                     continue;
                 }
                 int nt = Math.min(n, lim - s0);
-                int qBase = t * D * MR;
-                for (int c = 0; c < nt; c += KG) {
-                    int k = s0 + c;
-                    int at0 = ktBase + (k / TILE) * TILE * D + k % TILE;
-                    int k1 = k + F.length();
-                    int at1 = ktBase + (k1 / TILE) * TILE * D + k1 % TILE;
-                    scores4x2(qp, qBase, kt, at0, at1, D, s, c, step);
-                }
-                for (int r = 0; r < MR; r++) {
-                    int row = t * MR + r;
-                    int sOff = r * step;
-                    if (row >= rows) {
-                        Arrays.fill(s, sOff, sOff + nt, 0f); // padding row: contributes nothing
-                        continue;
-                    }
-                    int nr = Math.max(0, Math.min(nt, sc.rowLimit[row] - s0));
-                    Arrays.fill(s, sOff + nr, sOff + nt, Float.NEGATIVE_INFINITY);
-                    float alpha = VectorMath.softmaxOnline(s, sOff, nt, ml, 2 * row);
-                    if (alpha != 1f) {
-                        VectorMath.scale(o, row * rowDim, rowDim, alpha);
-                    }
-                }
-                int oOff = t * MR * rowDim;
-                int vRow0 = vBase + s0 * rowDim;
-                int d = 0;
-                for (; d + KG <= rowDim; d += KG) {
-                    accumulate4x2(s, step, v, vRow0 + d, rowDim, nt, o, oOff + d, rowDim);
-                }
-                if (d < rowDim) {
-                    accumulate4x1(s, step, v, vRow0 + d, rowDim, nt, o, oOff + d, rowDim);
-                }
+                scores(sc.q, t * D * MR, kt, ktBase, s0, nt, D, sc.s, step);
+                softmaxTile(sc, t, rows, s0, nt, step, rowDim);
+                accumulate(sc.s, step, v, vBase + s0 * rowDim, rowDim, nt, sc.o, t * MR * rowDim);
             }
         }
+        writeOut(sc, rows, D, rowDim, out);
+    }
 
+    /**
+     * Packs the block's queries as [tile][i][MR], pre-scaled by log2(e)/√D (padding rows zero); resets O and the
+     * softmax state.
+     */
+    private static int packQueries(Scratch sc, int rows, int D, float scale, float[] q) {
+        int tiles = (rows + MR - 1) / MR;
+        float[] qp = sc.q;
+        Arrays.fill(qp, 0, tiles * D * MR, 0f);
+        int maxLimit = 0;
         for (int r = 0; r < rows; r++) {
-            float inv = 1f / ml[2 * r + 1];
+            int base = (r / MR) * D * MR + r % MR;
+            int src = sc.rowQ[r];
+            for (int i = 0; i < D; i++) {
+                qp[base + i * MR] = q[src + i] * scale;
+            }
+            maxLimit = Math.max(maxLimit, sc.rowLimit[r]);
+        }
+        for (int t = 0; t < tiles; t++) {
+            int lim = 0;
+            for (int r = t * MR; r < Math.min(rows, t * MR + MR); r++) {
+                lim = Math.max(lim, sc.rowLimit[r]);
+            }
+            sc.tileLimit[t] = lim;
+        }
+        int rowDim = sc.rowDim;
+        Arrays.fill(sc.o, 0, tiles * MR * rowDim, 0f);
+        Arrays.fill(sc.m, 0, tiles * MR, Float.NEGATIVE_INFINITY);
+        Arrays.fill(sc.l, 0, tiles * MR * F.length(), 0f);
+        return maxLimit;
+    }
+
+    /** S[4][0 .. nt) of one tile for keys s0 .. s0+nt, in groups of two vectors of keys. */
+    private static void scores(float[] qp, int qBase, float[] kt, int ktBase, int s0, int nt, int D, float[] s,
+                               int step) {
+        int L = F.length();
+        for (int c = 0; c < nt; c += KG) {
+            int k0 = s0 + c;
+            int k1 = k0 + L;
+            int at0 = ktBase + (k0 / TILE) * TILE * D + k0 % TILE;
+            int at1 = ktBase + (k1 / TILE) * TILE * D + k1 % TILE;
+            scores4x2(qp, qBase, kt, at0, at1, D, s, c, step);
+        }
+    }
+
+    /**
+     * Online softmax of one tile's rows over one key step: masks keys past each row's limit, turns S into
+     * P = 2^(S − m_new), rescales the row's O and running sum by 2^(m_old − m_new) (scores are in log2 units: the
+     * queries were scaled by log2(e)/√D, so 2^S = e^(q·k/√D)). The running sum l is kept
+     * per lane (sc.l, one vector per row) and reduced only at the end. Works on whole vectors: the scores past nt
+     * up to the next vector boundary were computed too, and are masked like the rest.
+     */
+    private static void softmaxTile(Scratch sc, int t, int rows, int s0, int nt, int step, int rowDim) {
+        int L = F.length();
+        int nv = (nt + L - 1) / L * L;
+        float[] s = sc.s;
+        float[] o = sc.o;
+        for (int r = 0; r < MR; r++) {
+            int row = t * MR + r;
+            int sOff = r * step;
+            if (row >= rows) {
+                Arrays.fill(s, sOff, sOff + nt, 0f); // padding row: contributes nothing
+                continue;
+            }
+            int visible = Math.max(0, Math.min(nt, sc.rowLimit[row] - s0));
+            if (visible < nv) {
+                Arrays.fill(s, sOff + visible, sOff + nv, Float.NEGATIVE_INFINITY);
+            }
+            FloatVector mx = FloatVector.fromArray(F, s, sOff);
+            for (int j = L; j < nv; j += L) {
+                mx = mx.max(FloatVector.fromArray(F, s, sOff + j));
+            }
+            float mOld = sc.m[row];
+            float m = Math.max(mOld, mx.reduceLanes(VectorOperators.MAX));
+            if (m == Float.NEGATIVE_INFINITY) {
+                Arrays.fill(s, sOff, sOff + nv, 0f); // nothing visible yet
+                continue;
+            }
+            FloatVector lv = FloatVector.fromArray(F, sc.l, row * L);
+            if (m != mOld && mOld != Float.NEGATIVE_INFINITY) {
+                float alpha = (float) Math.pow(2.0, mOld - m);
+                lv = lv.mul(alpha);
+                for (int d = row * rowDim; d < (row + 1) * rowDim; d += L) {
+                    FloatVector.fromArray(F, o, d).mul(alpha).intoArray(o, d);
+                }
+            }
+            sc.m[row] = m;
+            for (int j = 0; j < nv; j += L) {
+                FloatVector p = SimdMath.exp2NonPositive(FloatVector.fromArray(F, s, sOff + j).sub(m));
+                p.intoArray(s, sOff + j);
+                lv = lv.add(p);
+            }
+            lv.intoArray(sc.l, row * L);
+        }
+    }
+
+    /** O[4][0 .. rowDim) += P[4][0 .. nt) · V[nt][rowDim] for one tile, two vectors of columns at a time. */
+    private static void accumulate(float[] p, int step, float[] v, int v0, int rowDim, int nt, float[] o, int oOff) {
+        int d = 0;
+        for (; d + KG <= rowDim; d += KG) {
+            accumulate4x2(p, step, v, v0 + d, rowDim, nt, o, oOff + d, rowDim);
+        }
+        if (d < rowDim) {
+            accumulate4x1(p, step, v, v0 + d, rowDim, nt, o, oOff + d, rowDim);
+        }
+    }
+
+    /** out row = O row / l. */
+    private static void writeOut(Scratch sc, int rows, int D, int rowDim, float[] out) {
+        int L = F.length();
+        for (int r = 0; r < rows; r++) {
+            float inv = 1f / SimdMath.sum(FloatVector.fromArray(F, sc.l, r * L));
             int src = r * rowDim;
             int dst = sc.rowOut[r];
             int i = 0;
-            for (int bound = F.loopBound(D); i < bound; i += F.length()) {
-                FloatVector.fromArray(F, o, src + i).mul(inv).intoArray(out, dst + i);
+            for (int bound = F.loopBound(D); i < bound; i += L) {
+                FloatVector.fromArray(F, sc.o, src + i).mul(inv).intoArray(out, dst + i);
             }
-            if (i < D) {
-                VectorMask<Float> m = F.indexInRange(i, D);
-                FloatVector.fromArray(F, o, src + i, m).mul(inv).intoArray(out, dst + i, m);
+            for (; i < D; i++) {
+                out[dst + i] = sc.o[src + i] * inv;
             }
         }
     }
@@ -441,7 +502,9 @@ public final class Attention {
         float[] q = new float[0];
         float[] s = new float[0];
         float[] o = new float[0];
-        float[] ml = new float[0];
+        float[] m = new float[0];
+        float[] l = new float[0];
+        int rowDim;
         float[] kt = new float[0];
         float[] v = new float[0];
         int[] rowQ = new int[QB];
@@ -462,9 +525,11 @@ public final class Attention {
             if (o.length < tileRows * rowDim) {
                 o = new float[QB * rowDim];
             }
-            if (ml.length < 2 * tileRows) {
-                ml = new float[2 * QB];
+            if (m.length < tileRows) {
+                m = new float[QB];
+                l = new float[QB * F.length()];
             }
+            this.rowDim = rowDim;
         }
 
         void ensurePacked(int keyFloats, int valueFloats) {
