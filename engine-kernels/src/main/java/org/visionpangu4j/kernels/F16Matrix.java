@@ -1,5 +1,8 @@
 package org.visionpangu4j.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.visionpangu4j.core.tensor.Numerics;
 import org.visionpangu4j.core.tensor.Tensor;
 
@@ -7,9 +10,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-/** F16 (IEEE half) weights, row-major little-endian, viewed in place; widened to F32 (exact) for FMA. */
+/**
+ * F16 (IEEE half) weights, row-major little-endian, viewed in place: W[r, c] at byte 2·(r·cols + c). Widened to
+ * F32 (exact, see {@link Widen#f16}) for FMA. GEMV runs four rows per pass with two accumulators each.
+ */
 public final class F16Matrix extends WeightMatrix {
     private static final ValueLayout.OfShort LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static final int L = F.length();
     private final MemorySegment data;
 
     F16Matrix(Tensor t) {
@@ -32,14 +40,93 @@ public final class F16Matrix extends WeightMatrix {
         return Numerics.f16ToFloat(data.getAtIndex(LE, (long) r * cols + c));
     }
 
+    private FloatVector w(long rowByte, int c) {
+        return Widen.f16(data, rowByte + 2L * c);
+    }
+
     @Override
-    public float dot(int r, float[] x, int xOff) {
-        // Scalar first version; the vector kernel replaces this.
-        float sum = 0f;
-        long base = (long) r * cols;
-        for (int c = 0; c < cols; c++) {
-            sum += Numerics.f16ToFloat(data.getAtIndex(LE, base + c)) * x[xOff + c];
+    void decode(int r, int c0, int len, float[] out, int outOff) {
+        long row = 2L * r * cols;
+        int c = 0;
+        for (int upper = F.loopBound(len); c < upper; c += L) {
+            w(row, c0 + c).intoArray(out, outOff + c);
         }
-        return sum;
+        for (; c < len; c++) {
+            out[outOff + c] = get(r, c0 + c);
+        }
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff) {
+        long row = 2L * r * cols;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int c = 0;
+        for (int upper = cols - 2 * L; c <= upper; c += 2 * L) {
+            a0 = w(row, c).fma(FloatVector.fromArray(F, x, xOff + c), a0);
+            a1 = w(row, c + L).fma(FloatVector.fromArray(F, x, xOff + c + L), a1);
+        }
+        if (c <= cols - L) {
+            a0 = w(row, c).fma(FloatVector.fromArray(F, x, xOff + c), a0);
+            c += L;
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) {
+            s += get(r, c) * x[xOff + c];
+        }
+        return s;
+    }
+
+    @Override
+    void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            dot4(r, x, xOff, bias, y, yOff, accumulate);
+        }
+        for (; r < r1; r++) {
+            put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
+        }
+    }
+
+    // W[r..r+4, :] · x → y[r..r+4]: each x vector is loaded once for four rows.
+    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
+        long w0 = 2L * r * cols, w1 = w0 + 2L * cols, w2 = w1 + 2L * cols, w3 = w2 + 2L * cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int c = 0;
+        for (int upper = cols - 2 * L; c <= upper; c += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xOff + c);
+            FloatVector x1 = FloatVector.fromArray(F, x, xOff + c + L);
+            a0 = w(w0, c).fma(x0, a0);
+            b0 = w(w0, c + L).fma(x1, b0);
+            a1 = w(w1, c).fma(x0, a1);
+            b1 = w(w1, c + L).fma(x1, b1);
+            a2 = w(w2, c).fma(x0, a2);
+            b2 = w(w2, c + L).fma(x1, b2);
+            a3 = w(w3, c).fma(x0, a3);
+            b3 = w(w3, c + L).fma(x1, b3);
+        }
+        if (c <= cols - L) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xOff + c);
+            a0 = w(w0, c).fma(x0, a0);
+            a1 = w(w1, c).fma(x0, a1);
+            a2 = w(w2, c).fma(x0, a2);
+            a3 = w(w3, c).fma(x0, a3);
+            c += L;
+        }
+        float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
+        float s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) {
+            float xc = x[xOff + c];
+            s0 += get(r, c) * xc;
+            s1 += get(r + 1, c) * xc;
+            s2 += get(r + 2, c) * xc;
+            s3 += get(r + 3, c) * xc;
+        }
+        put(y, yOff + r, s0, bias, r, accumulate);
+        put(y, yOff + r + 1, s1, bias, r + 1, accumulate);
+        put(y, yOff + r + 2, s2, bias, r + 2, accumulate);
+        put(y, yOff + r + 3, s3, bias, r + 3, accumulate);
     }
 }

@@ -1,9 +1,45 @@
 package org.visionpangu4j.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.visionpangu4j.core.parallel.WorkerPool;
 
-/** Matrix products with a weight matrix, split over the worker pool by output rows. */
+/**
+ * Matrix products with a weight matrix W[d, n] (one row per output), split over the worker pool by output
+ * columns.
+ *
+ * <p><b>GEMV</b> (one activation row, decode) streams W once: each thread takes a contiguous range of rows and the
+ * format's {@link WeightMatrix#gemvRows} kernel runs four rows per pass so every x load feeds four FMAs.
+ *
+ * <p><b>GEMM</b> (many rows: prefill, vision) is a packed, cache-blocked, register-tiled product (GotoBLAS
+ * structure). X is packed once per call into MR-row panels, k-major (shared by all threads). Each thread owns a
+ * range of output columns; for each block of NC columns and KC inputs it decodes W (any format) to F32 and packs it
+ * transposed into P = NR·L-column panels, k-major, so one weight element is dequantized once per call however
+ * large m is. The micro-kernel keeps an MR × P tile of Y in MR·NR vector registers and, per k, loads NR vectors of
+ * the W panel and broadcasts MR elements of the X panel: MR·NR FMAs per MR + NR loads. The W panel (KC·P floats)
+ * stays in L1 while the X panels of an MC-row block stream from L2. Edges (m, d not multiples of MR, P; n not a
+ * multiple of KC) use zero-padded panels and a scalar write-back of the valid part. For m < {@link #GEMM_MIN_M}
+ * packing does not pay: each row block of W is reused from cache across the m GEMV passes instead.
+ */
 public final class MatMul {
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static final int L = F.length();
+    /** Micro-tile: MR rows of X × NR vectors of outputs. */
+    static final int MR = 6;
+    static final int NR = 2;
+    /** Output columns per W panel. */
+    static final int P = NR * L;
+    /** K block: a multiple of the quant block size (32) so panels decode whole blocks. */
+    static final int KC = 256;
+    /** X rows per L2 block (multiple of MR). */
+    static final int MC = 44 * MR;
+    /** W columns per packed block (multiple of P): bounds the per-thread panel buffer to NC·KC floats. */
+    static final int NC = 2048;
+    /** Below this many rows, GEMM runs as repeated GEMV over cache-sized row blocks of W. */
+    static final int GEMM_MIN_M = 4;
+    /** Rows of W per GEMV-style block in the small-m path. */
+    private static final int SMALL_M_ROWS = 16;
+
     private MatMul() {
     }
 
@@ -12,7 +48,8 @@ public final class MatMul {
      * {@code bias} may be null.
      */
     public static void gemv(WorkerPool pool, WeightMatrix w, float[] x, float[] bias, float[] y, boolean accumulate) {
-        gemm(pool, w, x, 1, bias, y, accumulate);
+        check(w, x, 1, bias, y);
+        pool.parallelFor(0, w.rows(), 16, (r0, r1) -> w.gemvRows(r0, r1, x, 0, bias, y, 0, accumulate));
     }
 
     /**
@@ -20,20 +57,249 @@ public final class MatMul {
      * X and Y are row-major with row strides n and d. {@code bias} may be null.
      */
     public static void gemm(WorkerPool pool, WeightMatrix w, float[] x, int m, float[] bias, float[] y, boolean accumulate) {
-        int d = w.rows();
+        check(w, x, m, bias, y);
+        if (m == 0) {
+            return;
+        }
+        if (m < GEMM_MIN_M) {
+            smallM(pool, w, x, m, bias, y, accumulate);
+            return;
+        }
         int n = w.cols();
-        pool.parallelFor(0, d, 16, (r0, r1) -> {
-            for (int i = 0; i < m; i++) {
-                int xOff = i * n;
-                int yOff = i * d;
-                for (int r = r0; r < r1; r++) {
-                    float v = w.dot(r, x, xOff);
-                    if (bias != null) {
-                        v += bias[r];
-                    }
-                    y[yOff + r] = accumulate ? y[yOff + r] + v : v;
+        int mp = roundUp(m, MR);
+        float[] xp = Scratch.get().packedX(mp * n);
+        pool.parallelFor(0, mp / MR, 1, (p0, p1) -> packX(x, m, n, xp, mp, p0, p1));
+        pool.parallelFor(0, w.rows(), P, (c0, c1) -> gemmColumns(w, xp, m, mp, bias, y, accumulate, c0, c1));
+    }
+
+    private static void check(WeightMatrix w, float[] x, int m, float[] bias, float[] y) {
+        if (m < 0) {
+            throw new IllegalArgumentException(w + ": negative row count m = " + m);
+        }
+        w.checkVector("x", x, 0, Math.multiplyExact(m, w.cols()));
+        w.checkVector("y", y, 0, Math.multiplyExact(m, w.rows()));
+        if (bias != null) {
+            w.checkVector("bias", bias, 0, w.rows());
+        }
+    }
+
+    private static int roundUp(int v, int k) {
+        return (v + k - 1) / k * k;
+    }
+
+    // Few rows: for each block of W rows (hot in L1/L2 after the first pass), one GEMV pass per X row.
+    private static void smallM(WorkerPool pool, WeightMatrix w, float[] x, int m, float[] bias, float[] y, boolean accumulate) {
+        int n = w.cols();
+        int d = w.rows();
+        pool.parallelFor(0, d, SMALL_M_ROWS, (r0, r1) -> {
+            for (int r = r0; r < r1; r += SMALL_M_ROWS) {
+                int re = Math.min(r1, r + SMALL_M_ROWS);
+                for (int i = 0; i < m; i++) {
+                    w.gemvRows(r, re, x, i * n, bias, y, i * d, accumulate);
                 }
             }
         });
+    }
+
+    // X[m, n] → xp: for each K block [k0, k0+kc) a region of mp·kc floats at mp·k0, holding MR-row panels
+    // (panel p at p·MR·kc), each k-major: element (row p·MR + i, k0 + k) at k·MR + i. Rows ≥ m are zero.
+    private static void packX(float[] x, int m, int n, float[] xp, int mp, int p0, int p1) {
+        for (int k0 = 0; k0 < n; k0 += KC) {
+            int kc = Math.min(KC, n - k0);
+            for (int p = p0; p < p1; p++) {
+                int dst = mp * k0 + p * MR * kc;
+                for (int i = 0; i < MR; i++) {
+                    int row = p * MR + i;
+                    if (row < m) {
+                        int src = row * n + k0;
+                        for (int k = 0; k < kc; k++) {
+                            xp[dst + k * MR + i] = x[src + k];
+                        }
+                    } else {
+                        for (int k = 0; k < kc; k++) {
+                            xp[dst + k * MR + i] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // One thread's output columns [c0, c1): pack W blocks, run the micro-kernel over all of X.
+    private static void gemmColumns(WeightMatrix w, float[] xp, int m, int mp, float[] bias, float[] y,
+                                    boolean accumulate, int c0, int c1) {
+        int n = w.cols();
+        int d = w.rows();
+        Scratch s = Scratch.get();
+        for (int j0 = c0; j0 < c1; j0 += NC) {
+            int nc = Math.min(NC, c1 - j0);
+            int panels = (nc + P - 1) / P;
+            for (int k0 = 0; k0 < n; k0 += KC) {
+                int kc = Math.min(KC, n - k0);
+                float[] wp = s.packedW(panels * P * kc);
+                packW(w, j0, nc, k0, kc, wp, s);
+                boolean first = k0 == 0;
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    int mc = Math.min(MC, m - i0);
+                    for (int jp = 0; jp < panels; jp++) {
+                        int j = j0 + jp * P;
+                        int cols = Math.min(P, d - j);
+                        for (int i = i0; i < i0 + mc; i += MR) {
+                            int rws = Math.min(MR, m - i);
+                            kernel(xp, mp * k0 + i * kc, wp, jp * P * kc, kc, y, i * d + j, d, bias, j,
+                                    first, accumulate, rws, cols, s.tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // W[j0 .. j0+nc, k0 .. k0+kc) → wp: panel q (columns j0 + q·P ..) at q·P·kc, k-major: (k, j) at k·P + j.
+    // Columns ≥ nc are zero.
+    private static void packW(WeightMatrix w, int j0, int nc, int k0, int kc, float[] wp, Scratch s) {
+        float[] row = s.row(kc);
+        int panels = (nc + P - 1) / P;
+        for (int q = 0; q < panels; q++) {
+            int base = q * P * kc;
+            for (int jj = 0; jj < P; jj++) {
+                int j = q * P + jj;
+                if (j < nc) {
+                    w.decode(j0 + j, k0, kc, row, 0);
+                    for (int k = 0; k < kc; k++) {
+                        wp[base + k * P + jj] = row[k];
+                    }
+                } else {
+                    for (int k = 0; k < kc; k++) {
+                        wp[base + k * P + jj] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Y[i .. i+MR, j .. j+P) (+)= Xpanel[kc × MR] · Wpanel[kc × P]: MR × NR accumulators. With {@code first}
+     * (the first K block) the old Y counts only when accumulating and the bias is added; later blocks add to Y.
+     * Only rws × cols of the tile are valid at the edges of Y.
+     */
+    private static void kernel(float[] a, int ao, float[] b, int bo, int kc, float[] y, int yo, int d,
+                               float[] bias, int j, boolean first, boolean accumulate, int rws, int cols,
+                               float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int k = 0; k < kc; k++) {
+            int bk = bo + k * P;
+            int ak = ao + k * MR;
+            FloatVector b0 = FloatVector.fromArray(F, b, bk);
+            FloatVector b1 = FloatVector.fromArray(F, b, bk + L);
+            FloatVector x = FloatVector.broadcast(F, a[ak]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(F, a[ak + 1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(F, a[ak + 2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(F, a[ak + 3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(F, a[ak + 4]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(F, a[ak + 5]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+        }
+        if (rws == MR && cols == P) {
+            store(c00, y, yo, bias, j, first, accumulate);
+            store(c01, y, yo + L, bias, j + L, first, accumulate);
+            store(c10, y, yo + d, bias, j, first, accumulate);
+            store(c11, y, yo + d + L, bias, j + L, first, accumulate);
+            store(c20, y, yo + 2 * d, bias, j, first, accumulate);
+            store(c21, y, yo + 2 * d + L, bias, j + L, first, accumulate);
+            store(c30, y, yo + 3 * d, bias, j, first, accumulate);
+            store(c31, y, yo + 3 * d + L, bias, j + L, first, accumulate);
+            store(c40, y, yo + 4 * d, bias, j, first, accumulate);
+            store(c41, y, yo + 4 * d + L, bias, j + L, first, accumulate);
+            store(c50, y, yo + 5 * d, bias, j, first, accumulate);
+            store(c51, y, yo + 5 * d + L, bias, j + L, first, accumulate);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, P);
+        c11.intoArray(tile, P + L);
+        c20.intoArray(tile, 2 * P);
+        c21.intoArray(tile, 2 * P + L);
+        c30.intoArray(tile, 3 * P);
+        c31.intoArray(tile, 3 * P + L);
+        c40.intoArray(tile, 4 * P);
+        c41.intoArray(tile, 4 * P + L);
+        c50.intoArray(tile, 5 * P);
+        c51.intoArray(tile, 5 * P + L);
+        for (int i = 0; i < rws; i++) {
+            for (int jj = 0; jj < cols; jj++) {
+                float v = tile[i * P + jj];
+                int yi = yo + i * d + jj;
+                if (first) {
+                    if (bias != null) {
+                        v += bias[j + jj];
+                    }
+                    y[yi] = accumulate ? y[yi] + v : v;
+                } else {
+                    y[yi] += v;
+                }
+            }
+        }
+    }
+
+    private static void store(FloatVector c, float[] y, int yi, float[] bias, int j, boolean first, boolean accumulate) {
+        if (first) {
+            if (bias != null) {
+                c = c.add(FloatVector.fromArray(F, bias, j));
+            }
+            if (accumulate) {
+                c = c.add(FloatVector.fromArray(F, y, yi));
+            }
+        } else {
+            c = c.add(FloatVector.fromArray(F, y, yi));
+        }
+        c.intoArray(y, yi);
+    }
+
+    /** Per-thread buffers, grown on demand and kept: pool threads are persistent, so steady state allocates nothing. */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+        final float[] tile = new float[MR * P];
+        private float[] x = new float[0];
+        private float[] w = new float[0];
+        private float[] row = new float[0];
+
+        static Scratch get() {
+            return LOCAL.get();
+        }
+
+        float[] packedX(int size) {
+            if (x.length < size) {
+                x = new float[size];
+            }
+            return x;
+        }
+
+        float[] packedW(int size) {
+            if (w.length < size) {
+                w = new float[size];
+            }
+            return w;
+        }
+
+        float[] row(int size) {
+            if (row.length < size) {
+                row = new float[size];
+            }
+            return row;
+        }
     }
 }

@@ -1,13 +1,19 @@
 package org.visionpangu4j.kernels;
 
+import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 
 /**
  * A weight matrix W[rows, cols] (PyTorch Linear layout: one row per output) in some {@link WeightFormat}.
- * {@link #get} is the scalar executable spec; {@link #dot} is the vector kernel that must agree with it.
- * Memory is never on the Java heap: as-stored formats view the mapped tensor, quantized ones live in an Arena.
+ * {@link #get} is the scalar executable spec; {@link #dot}, {@link #decodeRow} and the row kernels used by
+ * {@link MatMul} are vector code that must agree with it.
+ * Memory is never on the Java heap: as-stored formats view the mapped tensor, converted ones live in an Arena.
+ *
+ * <p>Each format class implements three kernels: {@link #decode} (a row slice to F32, used for embedding lookup
+ * and to pack GEMM panels), {@link #gemvRows} (several rows against one activation row, for GEMV) and
+ * {@link #dot}. Java has no templates, so the per-format inner loops are written out in each class.
  */
 public abstract class WeightMatrix {
     protected final String name;
@@ -41,12 +47,55 @@ public abstract class WeightMatrix {
     public abstract float get(int r, int c);
 
     /** Σ_c W[r, c]·x[xOff + c] — the vector kernel. */
-    public abstract float dot(int r, float[] x, int xOff);
+    public final float dot(int r, float[] x, int xOff) {
+        checkRow(r);
+        checkVector("x", x, xOff, cols);
+        return dotRow(r, x, xOff);
+    }
 
     /** Decodes row r into out[outOff .. outOff+cols) (embedding lookup). */
-    public void decodeRow(int r, float[] out, int outOff) {
-        for (int c = 0; c < cols; c++) {
-            out[outOff + c] = get(r, c);
+    public final void decodeRow(int r, float[] out, int outOff) {
+        checkRow(r);
+        checkVector("out", out, outOff, cols);
+        decode(r, 0, cols, out, outOff);
+    }
+
+    /** Unchecked {@link #dot}. */
+    abstract float dotRow(int r, float[] x, int xOff);
+
+    /**
+     * W[r, c0 .. c0+len) → out[outOff ..), exactly the values of {@link #get}. {@code c0} is a multiple of the
+     * format's block size (GEMM packs K blocks that are multiples of 32). Unchecked.
+     */
+    abstract void decode(int r, int c0, int len, float[] out, int outOff);
+
+    /**
+     * For r in [r0, r1): y[yOff + r] = (accumulate ? y[yOff + r] : 0) + Σ_c W[r,c]·x[xOff + c] + bias[r].
+     * {@code bias} may be null. Several rows per pass, so each x load feeds several FMAs. Unchecked.
+     */
+    abstract void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate);
+
+    /** Writes one GEMV result with bias and fused residual add. */
+    static void put(float[] y, int i, float v, float[] bias, int r, boolean accumulate) {
+        if (bias != null) {
+            v += bias[r];
+        }
+        y[i] = accumulate ? y[i] + v : v;
+    }
+
+    final void checkRow(int r) {
+        if (r < 0 || r >= rows) {
+            throw new IndexOutOfBoundsException(this + ": row " + r + " out of range");
+        }
+    }
+
+    final void checkVector(String what, float[] a, int off, int n) {
+        if (a == null) {
+            throw new IllegalArgumentException(this + ": " + what + " is null");
+        }
+        if (off < 0 || (long) off + n > a.length) {
+            throw new IllegalArgumentException(this + ": " + what + " needs " + n + " floats from offset " + off
+                    + " but has length " + a.length);
         }
     }
 
@@ -69,23 +118,38 @@ public abstract class WeightMatrix {
 
     /**
      * {@code t} in {@code format}: a view when the format is how it is stored, otherwise converted into memory
-     * allocated from {@code arena} (quantized at load).
+     * allocated from {@code arena} (quantized at load) using a shared loader pool of all processors.
+     * The arena must be shared ({@link Arena#ofShared}, {@link Arena#ofAuto} or global): pool threads write and
+     * read the memory.
      */
     public static WeightMatrix of(Tensor t, WeightFormat format, Arena arena) {
+        return of(t, format, arena, LoaderPool.get());
+    }
+
+    /** As {@link #of(Tensor, WeightFormat, Arena)}, converting on {@code pool}'s threads. */
+    public static WeightMatrix of(Tensor t, WeightFormat format, Arena arena, WorkerPool pool) {
         WeightMatrix stored = wrap(t);
         if (stored.format() == format) {
             return stored;
         }
         return switch (format) {
-            case Q8_0 -> Q8_0Matrix.quantize(stored, arena);
-            case Q4_0 -> Q4_0Matrix.quantize(stored, arena);
-            default -> throw new UnsupportedOperationException("converting " + t.name() + " from " + stored.format()
-                    + " to " + format + " is not supported; keep it as stored or quantize to Q8_0/Q4_0");
+            case Q8_0 -> Q8_0Matrix.quantize(stored, arena, pool);
+            case Q4_0 -> Q4_0Matrix.quantize(stored, arena, pool);
+            case F32, BF16, F16 -> DenseConvert.convert(stored, format, arena, pool);
         };
     }
 
     @Override
     public String toString() {
         return name + " " + format() + "[" + rows + ", " + cols + "]";
+    }
+
+    /** One pool for load-time conversion when the caller passes none; started on first use, daemon threads. */
+    private static final class LoaderPool {
+        private static final WorkerPool POOL = WorkerPool.ofAvailableProcessors();
+
+        static WorkerPool get() {
+            return POOL;
+        }
     }
 }

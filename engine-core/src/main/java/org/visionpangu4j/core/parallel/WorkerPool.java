@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * Workers spin briefly after each job (work in a forward pass arrives back to back), then park.
  *
  * <p>One job runs at a time: concurrent callers queue on the pool's lock. A call made from inside a job runs
- * inline on the calling thread, so nested use cannot deadlock.
+ * inline on the calling thread, so nested use cannot deadlock. An exception thrown by any chunk is rethrown to
+ * the caller after every chunk has finished.
  */
 public final class WorkerPool implements AutoCloseable {
     private static final int SPIN_ITERATIONS = 20_000;
@@ -63,18 +64,25 @@ public final class WorkerPool implements AutoCloseable {
      * (so a kernel working on blocks of rows never sees a partial block except at the end).
      */
     public void parallelFor(int start, int end, int grain, RangeTask task) {
+        if (grain < 1) {
+            throw new IllegalArgumentException("grain must be ≥ 1, got " + grain);
+        }
+        if (shutdown) {
+            throw new IllegalStateException("worker pool is closed");
+        }
         if (end <= start) {
             return;
         }
-        int units = (end - start + grain - 1) / grain;
-        if (threads == 1 || units == 1 || insideJob.get() || shutdown) {
-            if (shutdown) {
-                throw new IllegalStateException("worker pool is closed");
-            }
+        long units = ((long) end - start + grain - 1) / grain;
+        if (threads == 1 || units == 1 || insideJob.get()) {
             task.run(start, end);
             return;
         }
         synchronized (this) {
+            // Checked again under the lock: close() takes it too, so no job starts on stopped workers.
+            if (shutdown) {
+                throw new IllegalStateException("worker pool is closed");
+            }
             this.task = task;
             this.jobStart = start;
             this.jobEnd = end;
@@ -94,6 +102,7 @@ public final class WorkerPool implements AutoCloseable {
             } finally {
                 insideJob.set(Boolean.FALSE);
             }
+            // Wait for every worker even if our own chunk failed: none may still be inside task afterwards.
             int spins = 0;
             while (pending.get() > 0) {
                 if (++spins > SPIN_ITERATIONS) {
@@ -103,7 +112,9 @@ public final class WorkerPool implements AutoCloseable {
                 }
             }
             this.task = null;
+            this.caller = null;
             Throwable f = failure;
+            failure = null;
             if (f != null) {
                 if (f instanceof RuntimeException re) {
                     throw re;
@@ -117,23 +128,24 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void runChunk(int id) {
-        int units = (jobEnd - jobStart + jobGrain - 1) / jobGrain;
-        int perThread = units / threads;
-        int extra = units % threads;
-        int firstUnit = id * perThread + Math.min(id, extra);
-        int count = perThread + (id < extra ? 1 : 0);
+        // Units of grain indices, dealt out as evenly as possible: the first `extra` threads get one more.
+        long units = ((long) jobEnd - jobStart + jobGrain - 1) / jobGrain;
+        long perThread = units / threads;
+        long extra = units % threads;
+        long firstUnit = id * perThread + Math.min(id, extra);
+        long count = perThread + (id < extra ? 1 : 0);
         if (count == 0) {
             return;
         }
-        int s = jobStart + firstUnit * jobGrain;
-        int e = Math.min(jobEnd, s + count * jobGrain);
-        task.run(s, e);
+        long s = jobStart + firstUnit * jobGrain;
+        long e = Math.min(jobEnd, s + count * jobGrain);
+        task.run((int) s, (int) e);
     }
 
     private void workLoop(int id) {
         long seen = 0;
         insideJob.set(Boolean.TRUE);
-        while (!shutdown) {
+        while (true) {
             int spins = 0;
             while (generation == seen && !shutdown) {
                 if (++spins > SPIN_ITERATIONS) {
@@ -142,7 +154,8 @@ public final class WorkerPool implements AutoCloseable {
                     Thread.onSpinWait();
                 }
             }
-            if (shutdown) {
+            // A published job is always run, even during shutdown: its caller waits for every worker.
+            if (generation == seen) {
                 break;
             }
             seen = generation;
@@ -161,11 +174,33 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the workers once the job in flight (if any) has finished, and waits for them to exit. Later calls of
+     * {@link #parallelFor} throw {@link IllegalStateException}. Idempotent. Not to be called from inside a
+     * task: it waits for the job that task belongs to.
+     */
     @Override
     public void close() {
-        shutdown = true;
+        synchronized (this) {
+            shutdown = true;
+        }
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
+        for (Thread w : workers) {
+            if (w == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                w.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    public boolean isClosed() {
+        return shutdown;
     }
 }

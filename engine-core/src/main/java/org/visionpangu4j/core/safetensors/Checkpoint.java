@@ -1,7 +1,9 @@
 package org.visionpangu4j.core.safetensors;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.visionpangu4j.core.ModelFormatException;
 import org.visionpangu4j.core.tensor.Tensor;
 
@@ -10,7 +12,6 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,10 @@ import java.util.TreeMap;
 public final class Checkpoint implements AutoCloseable {
     public static final String SINGLE = "model.safetensors";
     public static final String INDEX = "model.safetensors.index.json";
+
+    private static final ObjectMapper INDEX_JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final Path dir;
     private final Arena arena;
@@ -43,7 +48,7 @@ public final class Checkpoint implements AutoCloseable {
             Map<String, Tensor> tensors;
             Path dir;
             if (Files.isRegularFile(path)) {
-                dir = path.getParent();
+                dir = path.toAbsolutePath().getParent();
                 tensors = SafeTensorsFile.open(path, arena).tensors();
             } else if (Files.isDirectory(path)) {
                 dir = path;
@@ -60,47 +65,59 @@ public final class Checkpoint implements AutoCloseable {
                 throw new ModelFormatException(path + ": no such file or directory");
             }
             return new Checkpoint(dir, arena, tensors);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Nothing may stay mapped when opening fails.
             arena.close();
             throw e;
         }
     }
 
+    /**
+     * Reads the index and maps each shard it names once. The index is authoritative: every entry must name a
+     * present shard that holds the tensor; tensors of a shard that the index does not list are not exposed.
+     */
     private static Map<String, Tensor> openSharded(Path index, Arena arena) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(index.toFile());
+            root = INDEX_JSON.readTree(index.toFile());
         } catch (IOException e) {
-            throw new ModelFormatException(index + ": not valid JSON: " + e.getMessage(), e);
+            throw new ModelFormatException(index + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject()) {
             throw new ModelFormatException(index + ": missing object 'weight_map'");
         }
+        if (map.isEmpty()) {
+            throw new ModelFormatException(index + ": 'weight_map' lists no tensors");
+        }
         Map<String, SafeTensorsFile> shards = new TreeMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String shardName = e.getValue().asText();
-            if (!e.getValue().isTextual() || shardName.contains("/") || shardName.contains("\\") || shardName.equals("..")) {
-                throw new ModelFormatException(index + ": tensor '" + e.getKey() + "' maps to invalid shard name '"
-                        + e.getValue() + "'");
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
+            String tensorName = e.getKey();
+            JsonNode shardNode = e.getValue();
+            String shardName = shardNode.isTextual() ? shardNode.asText() : "";
+            // Shards live next to the index: a path component would let an index reach any file.
+            if (shardName.isEmpty() || shardName.contains("/") || shardName.contains("\\")
+                    || shardName.equals(".") || shardName.equals("..")) {
+                throw new ModelFormatException(index + ": tensor '" + tensorName + "' maps to invalid shard name "
+                        + shardNode);
             }
-            Path shardPath = index.resolveSibling(shardName);
             SafeTensorsFile shard = shards.get(shardName);
             if (shard == null) {
+                Path shardPath = index.resolveSibling(shardName);
                 if (!Files.isRegularFile(shardPath)) {
-                    throw new ModelFormatException(index + ": shard '" + shardName + "' (for tensor '" + e.getKey()
+                    throw new ModelFormatException(index + ": shard '" + shardName + "' (for tensor '" + tensorName
                             + "') is missing");
                 }
                 shard = SafeTensorsFile.open(shardPath, arena);
                 shards.put(shardName, shard);
             }
-            Tensor t = shard.tensors().get(e.getKey());
+            Tensor t = shard.tensors().get(tensorName);
             if (t == null) {
-                throw new ModelFormatException(index + ": tensor '" + e.getKey() + "' is not in shard '" + shardName + "'");
+                throw new ModelFormatException(index + ": tensor '" + tensorName + "' is not in shard '" + shardName
+                        + "'");
             }
-            tensors.put(e.getKey(), t);
+            tensors.put(tensorName, t);
         }
         return tensors;
     }
@@ -151,11 +168,29 @@ public final class Checkpoint implements AutoCloseable {
         return closed;
     }
 
+    /** Total element count over all tensors whose name starts with {@code prefix} ("" for all). */
+    public long parameterCount(String prefix) {
+        checkOpen();
+        long n = 0;
+        for (Tensor t : tensors.values()) {
+            if (t.name().startsWith(prefix)) {
+                n += t.numel();
+            }
+        }
+        return n;
+    }
+
+    /** Unmaps every shard. Tensors taken from this checkpoint throw {@link IllegalStateException} afterwards. */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
             arena.close();
         }
+    }
+
+    @Override
+    public String toString() {
+        return "Checkpoint[" + dir + ", " + tensors.size() + " tensors" + (closed ? ", closed]" : "]");
     }
 }

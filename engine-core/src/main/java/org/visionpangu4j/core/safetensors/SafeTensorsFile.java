@@ -17,20 +17,29 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One safetensors file: an 8-byte little-endian header length, a UTF-8 JSON header, then the data region.
- * The header is validated eagerly (see {@link #MAX_HEADER_BYTES} and the rules in {@link #open}); the data region
- * is memory-mapped read-only into the caller's {@link Arena}, so closing that arena unmaps it.
+ * One safetensors file: an 8-byte little-endian header length N, N bytes of UTF-8 JSON header, then the data
+ * region. The header is read and validated completely before anything is mapped, so a bad file never leaves a
+ * mapping behind; the data region is then memory-mapped read-only into the caller's {@link Arena}, and closing
+ * that arena unmaps it.
+ *
+ * <p>Rules (those of the reference implementation, plus a few): the file holds at least the 8 length bytes; the
+ * header length is within [2, {@link #MAX_HEADER_BYTES}] and within the file; the header is valid UTF-8, valid JSON
+ * without duplicate keys, and an object; {@code __metadata__}, if present, maps strings to strings; every other
+ * entry has a known dtype, a shape of non-negative integers and {@code data_offsets} [begin, end] with
+ * begin ≤ end ≤ data size; end − begin equals numel × dtype size; tensors neither overlap nor leave gaps, and they
+ * cover the data region exactly (the reference rejects stray bytes too).
  */
 public final class SafeTensorsFile {
     /** Headers larger than this are rejected, as the reference implementation does. */
@@ -50,135 +59,177 @@ public final class SafeTensorsFile {
         this.metadata = metadata;
     }
 
-    /**
-     * Opens and validates {@code path}, mapping its data region into {@code arena}. Rules checked: file at least
-     * 8 bytes; header length within the file and ≤ 100 MB; header valid UTF-8 JSON object; each entry has a known
-     * dtype, a shape of non-negative integers and two data_offsets with begin ≤ end inside the data region; byte
-     * length equals numel × dtype size; tensors do not overlap.
-     */
+    /** A validated header entry: where one tensor's bytes lie inside the data region. */
+    private record Entry(String name, DType dtype, long[] shape, long begin, long end) {
+    }
+
+    /** Opens and validates {@code path} (rules in the class comment), mapping its data region into {@code arena}. */
     public static SafeTensorsFile open(Path path, Arena arena) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long fileSize = ch.size();
-            if (fileSize < 8) {
-                throw error(path, null, "file is " + fileSize + " bytes, shorter than the 8-byte header length");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
-                throw error(path, null, "header length " + Long.toUnsignedString(headerLen)
-                        + " is outside [2, " + MAX_HEADER_BYTES + "]");
-            }
-            if (8 + headerLen > fileSize) {
-                throw error(path, null, "header length " + headerLen + " runs past the end of the " + fileSize
-                        + "-byte file (truncated?)");
-            }
-            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, headerBuf, 8);
-            String headerText;
-            try {
-                headerText = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(headerBuf.flip()).toString();
-            } catch (CharacterCodingException e) {
-                throw error(path, null, "header is not valid UTF-8");
-            }
-            JsonNode root;
-            try {
-                root = JSON.readTree(headerText);
-            } catch (IOException e) {
-                throw error(path, null, "header is not valid JSON: " + e.getMessage());
-            }
-            if (root == null || !root.isObject()) {
-                throw error(path, null, "header is not a JSON object");
-            }
+            long headerLen = readHeaderLength(path, ch, fileSize);
+            JsonNode root = readHeader(path, ch, headerLen);
             long dataStart = 8 + headerLen;
             long dataSize = fileSize - dataStart;
-            MemorySegment data = dataSize == 0 ? MemorySegment.NULL.reinterpret(0)
+            Map<String, String> metadata = new LinkedHashMap<>();
+            List<Entry> entries = parseEntries(path, root, dataSize, metadata);
+            checkCoverage(path, entries, dataSize);
+            // Only now, with every rule checked, is anything mapped.
+            MemorySegment data = dataSize == 0 ? arena.allocate(0)
                     : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataSize, arena);
-            return parse(path, root, data, dataSize);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                MemorySegment bytes = data.asSlice(e.begin, e.end - e.begin).asReadOnly();
+                tensors.put(e.name, new Tensor(e.name, e.dtype, e.shape, bytes));
+            }
+            return new SafeTensorsFile(path, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(path + ": file not found", e);
         } catch (IOException e) {
             throw new ModelFormatException(path + ": cannot read: " + e, e);
         }
     }
 
-    private static SafeTensorsFile parse(Path path, JsonNode root, MemorySegment data, long dataSize) {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        List<long[]> ranges = new ArrayList<>();
-        List<String> rangeNames = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+    private static long readHeaderLength(Path path, FileChannel ch, long fileSize) throws IOException {
+        if (fileSize < 8) {
+            throw error(path, null, "file is " + fileSize + " bytes, shorter than the 8-byte header length");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long headerLen = lenBuf.flip().getLong();
+        // The length is a u64: a negative long is a huge unsigned value and fails the same check.
+        if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
+            throw error(path, null, "header length " + Long.toUnsignedString(headerLen)
+                    + " is outside [2, " + MAX_HEADER_BYTES + "]");
+        }
+        if (8 + headerLen > fileSize) {
+            throw error(path, null, "header length " + headerLen + " runs past the end of the " + fileSize
+                    + "-byte file (truncated file or lying header length)");
+        }
+        return headerLen;
+    }
+
+    private static JsonNode readHeader(Path path, FileChannel ch, long headerLen) throws IOException {
+        ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, headerBuf, 8);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(headerBuf.flip()).toString();
+        } catch (CharacterCodingException e) {
+            throw error(path, null, "header is not valid UTF-8 (" + e.getMessage() + ")");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (IOException e) {
+            throw error(path, null, "header is not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw error(path, null, "header is not a JSON object");
+        }
+        return root;
+    }
+
+    private static List<Entry> parseEntries(Path path, JsonNode root, long dataSize, Map<String, String> metadata) {
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             String name = e.getKey();
             JsonNode info = e.getValue();
             if (name.equals("__metadata__")) {
-                if (!info.isObject()) {
-                    throw error(path, name, "__metadata__ must be an object of strings");
-                }
-                info.fields().forEachRemaining(m -> {
-                    if (!m.getValue().isTextual()) {
-                        throw error(path, "__metadata__", "value of '" + m.getKey() + "' is not a string");
-                    }
-                    metadata.put(m.getKey(), m.getValue().asText());
-                });
-                continue;
-            }
-            if (!info.isObject()) {
-                throw error(path, name, "entry is not an object");
-            }
-            JsonNode dt = info.get("dtype");
-            if (dt == null || !dt.isTextual()) {
-                throw error(path, name, "missing or non-string dtype");
-            }
-            DType dtype = DType.fromSafetensors(dt.asText())
-                    .orElseThrow(() -> error(path, name, "unknown dtype '" + dt.asText() + "'"));
-            JsonNode sh = info.get("shape");
-            if (sh == null || !sh.isArray()) {
-                throw error(path, name, "missing or non-array shape");
-            }
-            long[] shape = new long[sh.size()];
-            for (int i = 0; i < shape.length; i++) {
-                JsonNode d = sh.get(i);
-                if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
-                    throw error(path, name, "shape entry " + i + " is not a non-negative integer: " + d);
-                }
-                shape[i] = d.asLong();
-            }
-            JsonNode off = info.get("data_offsets");
-            if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).isIntegralNumber()
-                    || !off.get(1).isIntegralNumber() || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()) {
-                throw error(path, name, "data_offsets must be two integers");
-            }
-            long begin = off.get(0).asLong();
-            long end = off.get(1).asLong();
-            if (begin < 0 || end < begin || end > dataSize) {
-                throw error(path, name, "data_offsets [" + begin + ", " + end + "] outside the data region of "
-                        + dataSize + " bytes");
-            }
-            long expected;
-            try {
-                expected = Math.multiplyExact(Tensor.numel(shape), dtype.byteSize());
-            } catch (ArithmeticException ex) {
-                throw error(path, name, "shape overflows");
-            }
-            if (end - begin != expected) {
-                throw error(path, name, "byte length " + (end - begin) + " does not equal shape × dtype size = "
-                        + expected);
-            }
-            ranges.add(new long[]{begin, end, ranges.size()});
-            rangeNames.add(name);
-            tensors.put(name, new Tensor(name, dtype, shape, data.asSlice(begin, end - begin).asReadOnly()));
-        }
-        ranges.sort(Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[1]));
-        for (int i = 1; i < ranges.size(); i++) {
-            long[] prev = ranges.get(i - 1);
-            long[] cur = ranges.get(i);
-            if (cur[0] < prev[1]) {
-                throw error(path, rangeNames.get((int) cur[2]), "data overlaps tensor " + rangeNames.get((int) prev[2]));
+                parseMetadata(path, info, metadata);
+            } else {
+                entries.add(parseEntry(path, name, info, dataSize));
             }
         }
-        return new SafeTensorsFile(path, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+        return entries;
+    }
+
+    private static void parseMetadata(Path path, JsonNode info, Map<String, String> metadata) {
+        if (!info.isObject()) {
+            throw error(path, "__metadata__", "must be an object of strings");
+        }
+        for (Map.Entry<String, JsonNode> m : info.properties()) {
+            if (!m.getValue().isTextual()) {
+                throw error(path, "__metadata__", "value of '" + m.getKey() + "' is not a string");
+            }
+            metadata.put(m.getKey(), m.getValue().asText());
+        }
+    }
+
+    private static Entry parseEntry(Path path, String name, JsonNode info, long dataSize) {
+        if (!info.isObject()) {
+            throw error(path, name, "entry is not an object");
+        }
+        JsonNode dt = info.get("dtype");
+        if (dt == null || !dt.isTextual()) {
+            throw error(path, name, "missing or non-string dtype");
+        }
+        DType dtype = DType.fromSafetensors(dt.asText()).orElseThrow(() -> error(path, name,
+                "unknown dtype '" + dt.asText() + "' (supported: " + Arrays.toString(DType.values()) + ")"));
+        JsonNode sh = info.get("shape");
+        if (sh == null || !sh.isArray()) {
+            throw error(path, name, "missing or non-array shape");
+        }
+        long[] shape = new long[sh.size()];
+        for (int i = 0; i < shape.length; i++) {
+            JsonNode d = sh.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                throw error(path, name, "shape entry " + i + " is not a non-negative integer: " + d);
+            }
+            shape[i] = d.asLong();
+        }
+        JsonNode off = info.get("data_offsets");
+        if (off == null || !off.isArray() || off.size() != 2 || !isLong(off.get(0)) || !isLong(off.get(1))) {
+            throw error(path, name, "data_offsets must be two integers, got " + off);
+        }
+        long begin = off.get(0).asLong();
+        long end = off.get(1).asLong();
+        if (begin < 0 || end < begin || end > dataSize) {
+            throw error(path, name, "data_offsets [" + begin + ", " + end + "] are outside the data region of "
+                    + dataSize + " bytes");
+        }
+        long expected;
+        try {
+            expected = Math.multiplyExact(Tensor.numel(shape), dtype.byteSize());
+        } catch (ArithmeticException ex) {
+            throw error(path, name, "shape " + Arrays.toString(shape) + " overflows");
+        }
+        if (end - begin != expected) {
+            throw error(path, name, "byte length " + (end - begin) + " (data_offsets [" + begin + ", " + end
+                    + "]) does not equal shape " + Arrays.toString(shape) + " × " + dtype + " size = " + expected);
+        }
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    private static boolean isLong(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToLong();
+    }
+
+    /** Sorted by offset, each tensor must start where the previous one ended, and the last end the data region. */
+    private static void checkCoverage(Path path, List<Entry> entries, long dataSize) {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long covered = 0;
+        Entry prev = null;
+        for (Entry e : sorted) {
+            if (e.begin < covered) {
+                throw error(path, e.name, "data [" + e.begin + ", " + e.end + ") overlaps tensor '" + prev.name
+                        + "' [" + prev.begin + ", " + prev.end + ")");
+            }
+            if (e.begin > covered) {
+                throw error(path, e.name, "data starts at " + e.begin + " but the previous tensor ends at " + covered
+                        + ": bytes [" + covered + ", " + e.begin + ") belong to no tensor");
+            }
+            covered = e.end;
+            prev = e;
+        }
+        if (covered != dataSize) {
+            throw error(path, null, "the data region has " + dataSize + " bytes but the tensors cover only "
+                    + covered + " (size mismatch: extra or missing bytes)");
+        }
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
@@ -189,6 +240,14 @@ public final class SafeTensorsFile {
             }
             pos += n;
         }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     static ModelFormatException error(Path path, String tensor, String rule) {
