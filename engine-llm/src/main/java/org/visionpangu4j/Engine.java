@@ -180,28 +180,8 @@ public final class Engine implements AutoCloseable {
                            CancellationToken cancel) {
         checkOpen();
         long t0 = System.nanoTime();
-        List<Message> turns = new ArrayList<>();
-        List<ImageInput> images = new ArrayList<>();
-        for (ChatMessage m : messages) {
-            turns.add(new Message(m.role(), m.text(), m.images().size()));
-            images.addAll(m.images());
-        }
-        // Images: decode, tile, encode (tile-major rows of decoder-width features).
-        int[] tiles = new int[images.size()];
-        List<PixelValues> pixels = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            RgbImage rgb = images.get(i).decode(imageDecoder);
-            PixelValues pv = preprocessor.preprocess(rgb);
-            tiles[i] = pv.tiles();
-            pixels.add(pv);
-        }
-        long t1 = System.nanoTime();
-        int tokensPerTile = config.tokensPerTile();
-        ChatPrompt prompt = ChatPrompt.build(tokenizer, template, turns, tiles, tokensPerTile);
-        float[] features = encodeImages(pixels);
-        long t2 = System.nanoTime();
-
-        int[] ids = prompt.ids();
+        Prepared p = prepare(messages);
+        int[] ids = p.ids();
         // The KV cache holds this request's prompt and reply only, bounded by the engine's context limit; a prompt
         // longer than that limit fails in prefill with a ContextOverflowException naming both lengths.
         int capacity = (int) Math.min((long) options.maxNewTokens() + ids.length, this.options.maxContext());
@@ -211,20 +191,19 @@ public final class Engine implements AutoCloseable {
         StreamingDecoder text = tokenizer.streamingDecoder(true);
         ReplyStream reply = new ReplyStream(options.stopStrings(), listener);
         GenerationResult r;
-        if (images.isEmpty()) {
+        if (p.embeddings() == null) {
             r = Generator.generate(session, ids, withEos, id -> reply.add(text.feed(id)), cancel);
         } else {
-            float[] embeddings = embed(ids, features);
-            r = Generator.generate(session, embeddings, ids, withEos, id -> reply.add(text.feed(id)), cancel);
+            r = Generator.generate(session, p.embeddings(), ids, withEos, id -> reply.add(text.feed(id)), cancel);
         }
         if (r.stopReason() != StopReason.STOP_STRING) {
             reply.add(text.finish());
         }
         reply.finish();
         long t3 = System.nanoTime();
-        Completion.Timings timings = new Completion.Timings((t1 - t0) / 1e6, (t2 - t1) / 1e6, r.prefillMillis(),
+        Completion.Timings timings = new Completion.Timings(p.imageMillis(), p.visionMillis(), r.prefillMillis(),
                 r.decodeMillis(), r.decodeSteps(), (t3 - t0) / 1e6);
-        return new Completion(reply.reply(), ids, r.tokens(), tiles, r.stopReason(), timings);
+        return new Completion(reply.reply(), ids, r.tokens(), p.tiles(), r.stopReason(), timings);
     }
 
     /** Runs {@link #chat} on a background thread; the handle cancels it and carries its result. */
@@ -284,6 +263,41 @@ public final class Engine implements AutoCloseable {
     }
 
     // ---- pieces ---------------------------------------------------------------------------------------------
+
+    /**
+     * A request ready for prefill: prompt ids, and for image requests the input embeddings with the image
+     * features in place of the {@code <IMG_CONTEXT>} rows (null for text-only requests).
+     */
+    record Prepared(int[] ids, float[] embeddings, int[] tiles, double imageMillis, double visionMillis) {
+    }
+
+    /** Renders, tokenizes and (for images) decodes, tiles, encodes and splices the image features. */
+    Prepared prepare(List<ChatMessage> messages) {
+        checkOpen();
+        long t0 = System.nanoTime();
+        List<Message> turns = new ArrayList<>();
+        List<ImageInput> images = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            turns.add(new Message(m.role(), m.text(), m.images().size()));
+            images.addAll(m.images());
+        }
+        int[] tiles = new int[images.size()];
+        List<PixelValues> pixels = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage rgb = images.get(i).decode(imageDecoder);
+            PixelValues pv = preprocessor.preprocess(rgb);
+            tiles[i] = pv.tiles();
+            pixels.add(pv);
+        }
+        long t1 = System.nanoTime();
+        ChatPrompt prompt = ChatPrompt.build(tokenizer, template, turns, tiles, config.tokensPerTile());
+        if (images.isEmpty()) {
+            return new Prepared(prompt.ids(), null, tiles, (t1 - t0) / 1e6, 0);
+        }
+        float[] embeddings = embed(prompt.ids(), encodeImages(pixels));
+        long t2 = System.nanoTime();
+        return new Prepared(prompt.ids(), embeddings, tiles, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+    }
 
     /** Vision features of all images, concatenated: [Σ tiles·tokensPerTile, hidden]. */
     private float[] encodeImages(List<PixelValues> pixels) {

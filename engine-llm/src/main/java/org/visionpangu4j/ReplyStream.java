@@ -82,13 +82,24 @@ final class ReplyStream {
         int held = 0;
         for (String s : stopStrings) {
             for (int k = Math.min(s.length() - 1, text.length()); k > held; k--) {
-                if (text.regionMatches(text.length() - k, s, 0, k)) {
+                if (endsWithPrefix(s, k)) {
                     held = k;
                     break;
                 }
             }
         }
         return held;
+    }
+
+    /** Whether the text ends with the first k chars of s. */
+    private boolean endsWithPrefix(String s, int k) {
+        int base = text.length() - k;
+        for (int i = 0; i < k; i++) {
+            if (text.charAt(base + i) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int maxStopLength() {
