@@ -1,6 +1,7 @@
 package org.visionpangu4j.llm.tokenizer;
 
 import org.visionpangu4j.core.ModelFormatException;
+import org.visionpangu4j.core.UnsupportedModelException;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.ModelType;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.NormalizerSpec;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.PieceType;
@@ -54,17 +55,17 @@ final class SentencePieceBpe {
         TrainerSpec t = m.trainer();
         NormalizerSpec norm = m.normalizer();
         if (t.modelType() != ModelType.BPE) {
-            throw new UnsupportedOperationException(src + ": SentencePiece model_type " + t.modelType()
+            throw new UnsupportedModelException(src + ": SentencePiece model_type " + t.modelType()
                     + " is not supported; only BPE models are implemented");
         }
         if (norm.precompiledCharsmap().length > 0) {
-            throw new UnsupportedOperationException(src + ": normalizer '" + norm.name() + "' carries a "
+            throw new UnsupportedModelException(src + ": normalizer '" + norm.name() + "' carries a "
                     + norm.precompiledCharsmap().length + "-byte precompiled charsmap; charsmap normalisation is not"
                     + " implemented, and ignoring it would encode differently from sentencepiece");
         }
         NormalizerSpec denorm = m.denormalizer();
         if (denorm != null && denorm.precompiledCharsmap().length > 0) {
-            throw new UnsupportedOperationException(src + ": the model has a de-normalizer charsmap ('"
+            throw new UnsupportedModelException(src + ": the model has a de-normalizer charsmap ('"
                     + denorm.name() + "'); de-normalisation is not implemented");
         }
         int n = m.size();
