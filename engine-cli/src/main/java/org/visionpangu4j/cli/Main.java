@@ -17,7 +17,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Pure-Java CPU inference for the VisionPangu vision-language model.",
-        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CaptionCommand.class, ChatCommand.class, TokenizeCommand.class, InfoCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -88,6 +89,7 @@ public final class Main implements Runnable {
             return ex.getClass().getSimpleName();
         }
         boolean ours = ex instanceof org.visionpangu4j.core.VisionPanguException
+                || ex instanceof IllegalArgumentException
                 || ex instanceof UnsupportedOperationException;
         return ours ? oneLine(msg) : ex.getClass().getSimpleName() + ": " + oneLine(msg);
     }

@@ -1,11 +1,11 @@
 package org.visionpangu4j.llm.chat;
 
 /** Python's {@code str.strip()}: which characters count as whitespace differs from Java's {@code String.strip()}. */
-final class PythonStrings {
+public final class PythonStrings {
     private PythonStrings() {
     }
 
-    static String strip(String s) {
+    public static String strip(String s) {
         int from = 0;
         int to = s.length();
         while (from < to && isSpace(s.codePointAt(from))) {
@@ -18,7 +18,7 @@ final class PythonStrings {
     }
 
     /** Python {@code str.isspace()} for one code point: bidi class WS/B/S or category Zs. */
-    static boolean isSpace(int c) {
+    public static boolean isSpace(int c) {
         return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F) || c == 0x85 || c == 0xA0
                 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F
                 || c == 0x205F || c == 0x3000;

@@ -7,7 +7,6 @@ import org.visionpangu4j.llm.tokenizer.SentencePieceModel.NormalizerSpec;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.PieceType;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.TrainerSpec;
 
-import java.nio.CharBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,7 +266,6 @@ final class SentencePieceBpe {
             return;
         }
         char[] s = norm.chars();
-        CharSequence seq = CharBuffer.wrap(s, 0, n);
 
         // Initial symbols: user-defined symbols (frozen) or single code points.
         int[] start = new int[n];
@@ -277,7 +275,7 @@ final class SentencePieceBpe {
         boolean[] frozen = new boolean[n];
         int count = 0;
         for (int p = 0; p < n; ) {
-            int l = userDefined.isEmpty() ? 0 : PrefixTrie.length(userDefined.longestMatch(seq, p, n));
+            int l = userDefined.isEmpty() ? 0 : PrefixTrie.length(userDefined.longestMatch(s, p, n));
             frozen[count] = l > 0;
             if (l == 0) {
                 l = Character.isHighSurrogate(s[p]) && p + 1 < n && Character.isLowSurrogate(s[p + 1]) ? 2 : 1;
