@@ -1,10 +1,10 @@
 package org.visionpangu4j.bench;
 
+import org.visionpangu4j.cli.bench.RandomCheckpoint;
+import org.visionpangu4j.core.config.ConfigParser;
 import org.visionpangu4j.core.config.LlmConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
-import org.visionpangu4j.core.safetensors.SafeTensorsWriter;
-import org.visionpangu4j.core.tensor.DType;
 import org.visionpangu4j.kernels.KvCache;
 import org.visionpangu4j.kernels.Simd;
 import org.visionpangu4j.kernels.VectorMath;
@@ -14,31 +14,28 @@ import org.visionpangu4j.llm.model.Session;
 import org.visionpangu4j.llm.model.SessionOptions;
 import org.visionpangu4j.llm.model.WeightFormats;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Decoder throughput at the real OpenPangu-Embedded-1B shape (26 layers, hidden 1536, 12/6 heads, SwiGLU 6144,
- * vocab 153 376, tied head) with random BF16 weights: prefill tokens/s (one batch of {@code --prompt} tokens) and
- * decode tokens/s (greedy, one token at a time through the KV cache) per weight format and thread count.
+ * vocab 153 376) with random BF16 weights: prefill tokens/s (one batch of {@code --prompt} tokens) and decode
+ * tokens/s (greedy, one token at a time through the KV cache) per weight format and thread count.
  *
  * <pre>
  * DecoderBench [--dir DIR] [--formats bf16,q8_0,q4_0] [--threads 1,2] [--prompt 128] [--tokens 32] [--repeats 3]
  * </pre>
- * The random checkpoint (2.3 GB) is written once to {@code DIR} (default {@code .bench-cache/openpangu-1b-random})
- * and reused. A format the kernels do not support yet is reported as skipped, with the reason.
+ * The weights are {@link RandomCheckpoint}'s full VisionPangu model (written once, seed 42, to {@code DIR}, default
+ * {@link RandomCheckpoint#defaultDirectory()}); only its decoder is loaded. Its lm_head is separate where the real
+ * 1B ties it to the embedding: per decoded token the same bytes are streamed either way. Each quantized format
+ * applies to every group (attention, MLP, embedding, LM head), as a llama.cpp model of that type. A format the
+ * kernels do not support is reported as skipped, with the reason.
  */
 public final class DecoderBench {
-    /** OpenPangu-Embedded-1B (architecture.md §1.1). */
-    static final LlmConfig PANGU_1B = new LlmConfig(1536, 6144, 26, 12, 6, 128, 153376, 4_000_000.0, 1e-5, true, true,
-            1, 45892, 0, 32768);
-
-    public static void main(String[] args) throws Exception {
-        Path dir = Path.of(".bench-cache", "openpangu-1b-random");
+    public static void main(String[] args) {
+        Path dir = RandomCheckpoint.defaultDirectory();
         List<String> formats = List.of("bf16", "q8_0", "q4_0");
         int[] threads = {1, 2};
         int prompt = 128;
@@ -57,23 +54,20 @@ public final class DecoderBench {
                         + " (--dir, --formats, --threads, --prompt, --tokens, --repeats)");
             }
         }
-        Path file = dir.resolve("model.safetensors");
-        if (!Files.isRegularFile(file)) {
-            Files.createDirectories(dir);
-            long t0 = System.nanoTime();
-            writeRandomDecoder(PANGU_1B, file);
-            System.out.printf("wrote %s (%.1f GB) in %.1f s%n", file, Files.size(file) / 1e9, (System.nanoTime() - t0) / 1e9);
-        }
+        long tw = System.nanoTime();
+        RandomCheckpoint.ensure(dir, RandomCheckpoint.Shape.visionPangu(), 42);
+        LlmConfig cfg = ConfigParser.parse(dir).llm();
+        System.out.printf("checkpoint %s ready in %.1f s%n", dir, (System.nanoTime() - tw) / 1e9);
         System.out.printf("JDK %s, %d cores, SIMD %s; prompt %d tokens, decode %d tokens, best of %d%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), Simd.describe(), prompt, tokens, repeats);
         System.out.println("format  threads  load_s  weights_GB  prefill_tok/s  decode_tok/s");
         for (String f : formats) {
             WeightFormat format = WeightFormat.parse(f);
-            try (Checkpoint ckpt = Checkpoint.open(file)) {
+            try (Checkpoint ckpt = Checkpoint.open(dir)) {
                 long t0 = System.nanoTime();
                 Decoder decoder;
                 try {
-                    decoder = Decoder.load(ckpt, PANGU_1B,
+                    decoder = Decoder.load(ckpt, cfg,
                             format == WeightFormat.BF16 ? WeightFormats.asStored() : WeightFormats.all(format));
                 } catch (UnsupportedOperationException e) {
                     System.out.printf("%-7s skipped: %s%n", f, e.getMessage());
@@ -117,52 +111,6 @@ public final class DecoderBench {
         return new double[] {prompt / ((t1 - t0) / 1e9), tokens / ((t2 - t1) / 1e9)};
     }
 
-    /**
-     * Writes a plain openPangu checkpoint ({@code model.*}, tied head) with the config's shapes: matrices
-     * uniform with std 0.02 (the usual init), norm weights 1, biases 0.01-scale, all BF16.
-     */
-    static void writeRandomDecoder(LlmConfig c, Path file) {
-        int h = c.hiddenSize();
-        int ff = c.intermediateSize();
-        List<Object[]> specs = new ArrayList<>(); // name, shape, kind (0 matrix, 1 norm, 2 bias)
-        specs.add(new Object[] {"model.embed_tokens.weight", new long[] {c.vocabSize(), h}, 0});
-        for (int l = 0; l < c.numLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            specs.add(new Object[] {p + "input_layernorm.weight", new long[] {h}, 1});
-            specs.add(new Object[] {p + "self_attn.q_proj.weight", new long[] {c.qDim(), h}, 0});
-            specs.add(new Object[] {p + "self_attn.q_proj.bias", new long[] {c.qDim()}, 2});
-            specs.add(new Object[] {p + "self_attn.k_proj.weight", new long[] {c.kvDim(), h}, 0});
-            specs.add(new Object[] {p + "self_attn.k_proj.bias", new long[] {c.kvDim()}, 2});
-            specs.add(new Object[] {p + "self_attn.v_proj.weight", new long[] {c.kvDim(), h}, 0});
-            specs.add(new Object[] {p + "self_attn.v_proj.bias", new long[] {c.kvDim()}, 2});
-            specs.add(new Object[] {p + "self_attn.o_proj.weight", new long[] {h, c.qDim()}, 0});
-            specs.add(new Object[] {p + "self_attn.o_proj.bias", new long[] {h}, 2});
-            specs.add(new Object[] {p + "post_attention_layernorm.weight", new long[] {h}, 1});
-            specs.add(new Object[] {p + "mlp.gate_proj.weight", new long[] {ff, h}, 0});
-            specs.add(new Object[] {p + "mlp.up_proj.weight", new long[] {ff, h}, 0});
-            specs.add(new Object[] {p + "mlp.down_proj.weight", new long[] {h, ff}, 0});
-        }
-        specs.add(new Object[] {"model.norm.weight", new long[] {h}, 1});
-        SafeTensorsWriter w = new SafeTensorsWriter();
-        long seed = 0x5EED;
-        for (Object[] s : specs) {
-            long salt = seed++ * 0x9E3779B97F4A7C15L;
-            int kind = (Integer) s[2];
-            float amp = kind == 0 ? 0.02f * (float) Math.sqrt(3) : 0.01f;
-            w.add((String) s[0], DType.BF16, (long[]) s[1], kind == 1
-                    ? SafeTensorsWriter.ofFloats(DType.BF16, i -> 1f)
-                    : SafeTensorsWriter.ofFloats(DType.BF16, i -> amp * uniform(salt + i)));
-        }
-        w.write(file);
-    }
-
-    /** A hash of {@code x} (SplitMix64 finaliser) mapped to [−1, 1). */
-    static float uniform(long x) {
-        long z = x * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 31)) * 0x94D049BB133111EBL;
-        z ^= z >>> 29;
-        return (z >>> 40) * 0x1p-23f - 1f;
-    }
 
     private DecoderBench() {
     }
