@@ -14,6 +14,7 @@ import org.visionpangu4j.llm.model.Session;
 import org.visionpangu4j.llm.model.SessionOptions;
 import org.visionpangu4j.llm.model.WeightFormats;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -21,20 +22,20 @@ import java.util.SplittableRandom;
 
 /**
  * Decoder throughput at the real OpenPangu-Embedded-1B shape (26 layers, hidden 1536, 12/6 heads, SwiGLU 6144,
- * vocab 153 376) with random BF16 weights: prefill tokens/s (one batch of {@code --prompt} tokens) and decode
- * tokens/s (greedy, one token at a time through the KV cache) per weight format and thread count.
+ * vocab 153 376, separate LM head as in VisionPangu) with random BF16 weights: prefill tokens/s (one batch of
+ * {@code --prompt} tokens) and decode tokens/s (greedy, one token at a time through the KV cache) per weight format
+ * and thread count, best of {@code --repeats}. For the whole model (load, memory, vision, mean ± sd) use
+ * {@link EndToEndBench}.
  *
  * <pre>
  * DecoderBench [--dir DIR] [--formats bf16,q8_0,q4_0] [--threads 1,2] [--prompt 128] [--tokens 32] [--repeats 3]
  * </pre>
- * The weights are {@link RandomCheckpoint}'s full VisionPangu model (written once, seed 42, to {@code DIR}, default
- * {@link RandomCheckpoint#defaultDirectory()}); only its decoder is loaded. Its lm_head is separate where the real
- * 1B ties it to the embedding: per decoded token the same bytes are streamed either way. Each quantized format
- * applies to every group (attention, MLP, embedding, LM head), as a llama.cpp model of that type. A format the
- * kernels do not support is reported as skipped, with the reason.
+ * The weights are the decoder of {@link RandomCheckpoint}'s real-shape checkpoint, written once to {@code DIR}
+ * (default {@link RandomCheckpoint#defaultDirectory()}, shared with {@code visionpangu bench}) and reused. A format
+ * the kernels do not support yet is reported as skipped, with the reason.
  */
 public final class DecoderBench {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         Path dir = RandomCheckpoint.defaultDirectory();
         List<String> formats = List.of("bf16", "q8_0", "q4_0");
         int[] threads = {1, 2};
@@ -54,26 +55,29 @@ public final class DecoderBench {
                         + " (--dir, --formats, --threads, --prompt, --tokens, --repeats)");
             }
         }
-        long tw = System.nanoTime();
-        RandomCheckpoint.ensure(dir, RandomCheckpoint.Shape.visionPangu(), 42);
-        LlmConfig cfg = ConfigParser.parse(dir).llm();
-        System.out.printf("checkpoint %s ready in %.1f s%n", dir, (System.nanoTime() - tw) / 1e9);
+        boolean existed = Files.isRegularFile(dir.resolve(RandomCheckpoint.MARKER));
+        long t0 = System.nanoTime();
+        RandomCheckpoint.ensure(dir, RandomCheckpoint.Shape.visionPangu(), RandomCheckpoint.DEFAULT_SEED);
+        if (!existed) {
+            System.out.printf("wrote %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
+        }
+        LlmConfig llm = ConfigParser.parse(dir).llm();
         System.out.printf("JDK %s, %d cores, SIMD %s; prompt %d tokens, decode %d tokens, best of %d%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), Simd.describe(), prompt, tokens, repeats);
         System.out.println("format  threads  load_s  weights_GB  prefill_tok/s  decode_tok/s");
         for (String f : formats) {
             WeightFormat format = WeightFormat.parse(f);
             try (Checkpoint ckpt = Checkpoint.open(dir)) {
-                long t0 = System.nanoTime();
+                long l0 = System.nanoTime();
                 Decoder decoder;
                 try {
-                    decoder = Decoder.load(ckpt, cfg,
+                    decoder = Decoder.load(ckpt, llm,
                             format == WeightFormat.BF16 ? WeightFormats.asStored() : WeightFormats.all(format));
                 } catch (UnsupportedOperationException e) {
                     System.out.printf("%-7s skipped: %s%n", f, e.getMessage());
                     continue;
                 }
-                double loadS = (System.nanoTime() - t0) / 1e9;
+                double loadS = (System.nanoTime() - l0) / 1e9;
                 for (int t : threads) {
                     try (WorkerPool pool = new WorkerPool(t)) {
                         run(decoder, pool, 16, 4); // warm-up: JIT the kernels
@@ -110,7 +114,6 @@ public final class DecoderBench {
         long t2 = System.nanoTime();
         return new double[] {prompt / ((t1 - t0) / 1e9), tokens / ((t2 - t1) / 1e9)};
     }
-
 
     private DecoderBench() {
     }

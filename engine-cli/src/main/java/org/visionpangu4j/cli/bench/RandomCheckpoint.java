@@ -38,6 +38,8 @@ import java.util.stream.Stream;
 public final class RandomCheckpoint {
     /** Written last into the directory; its content says which shape and seed produced the weights. */
     public static final String MARKER = "random-checkpoint.json";
+    /** The seed of the default benchmark checkpoint ({@link #main} and {@code visionpangu bench}). */
+    public static final long DEFAULT_SEED = 42;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -319,6 +321,6 @@ public final class RandomCheckpoint {
         Path dir = args.length > 0 ? Path.of(args[0]) : defaultDirectory();
         long n = parameterCount(Shape.visionPangu());
         System.err.printf("random VisionPangu checkpoint (%,d parameters, %.2f GB BF16) in %s%n", n, 2.0 * n / 1e9, dir);
-        System.out.println(ensure(dir, Shape.visionPangu(), 42).toAbsolutePath());
+        System.out.println(ensure(dir, Shape.visionPangu(), DEFAULT_SEED).toAbsolutePath());
     }
 }

@@ -175,6 +175,11 @@ public final class Session {
         return cache.type();
     }
 
+    /** Bytes held by this session's KV cache (allocated up front for {@link #capacity()} positions). */
+    public long kvCacheBytes() {
+        return cache.byteSize();
+    }
+
     public Decoder decoder() {
         return decoder;
     }
