@@ -9,6 +9,7 @@ import org.visionpangu4j.core.tensor.Tensor;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -120,6 +121,42 @@ public final class Checkpoint implements AutoCloseable {
             tensors.put(tensorName, t);
         }
         return tensors;
+    }
+
+    /**
+     * Opens {@code path} like {@link #open(Path)}, then copies every tensor into anonymous off-heap memory owned by
+     * the returned checkpoint and unmaps the files: the weights can then never fault back in from disk (for servers
+     * that must not stall after idle periods). Costs one read of the files at load and RAM for all weights.
+     */
+    public static Checkpoint openInAnonymousMemory(Path path) {
+        Arena arena = Arena.ofShared();
+        try (Checkpoint mapped = open(path)) {
+            Map<String, Tensor> copies = new LinkedHashMap<>();
+            for (Tensor t : mapped.tensors.values()) {
+                MemorySegment copy = arena.allocate(Math.max(1, t.data().byteSize()), 64)
+                        .asSlice(0, t.data().byteSize());
+                copy.copyFrom(t.data());
+                copies.put(t.name(), new Tensor(t.name(), t.dtype(), t.shape(), copy.asReadOnly()));
+            }
+            return new Checkpoint(mapped.dir, arena, Collections.unmodifiableMap(copies));
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads every mapped page once so the weights are resident before first use (no page faults in the first
+     * request). A no-op for weights already in anonymous memory.
+     */
+    public void preload() {
+        checkOpen();
+        for (Tensor t : tensors.values()) {
+            MemorySegment d = t.data();
+            if (d.isMapped()) {
+                d.load();
+            }
+        }
     }
 
     private void checkOpen() {

@@ -1,6 +1,7 @@
 package org.visionpangu4j.llm.generate;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -18,6 +19,7 @@ public final class GenerationOptions {
     private final double repetitionPenalty;
     private final OptionalLong seed;
     private final int[] stopTokenIds;
+    private final List<String> stopStrings;
 
     private GenerationOptions(Builder b) {
         this.maxNewTokens = b.maxNewTokens;
@@ -27,6 +29,7 @@ public final class GenerationOptions {
         this.repetitionPenalty = b.repetitionPenalty;
         this.seed = b.seed;
         this.stopTokenIds = b.stopTokenIds.clone();
+        this.stopStrings = List.copyOf(b.stopStrings);
     }
 
     public static Builder builder() {
@@ -47,6 +50,7 @@ public final class GenerationOptions {
         b.repetitionPenalty = repetitionPenalty;
         b.seed = seed;
         b.stopTokenIds = stopTokenIds.clone();
+        b.stopStrings = stopStrings;
         return b;
     }
 
@@ -87,6 +91,14 @@ public final class GenerationOptions {
         return stopTokenIds.clone();
     }
 
+    /**
+     * Texts that end generation when the decoded output contains them; the output is cut before the match.
+     * Matching is done by the caller that decodes text (the Engine), not by {@link Generator}, which sees ids only.
+     */
+    public List<String> stopStrings() {
+        return stopStrings;
+    }
+
     public boolean isStopToken(int id) {
         for (int s : stopTokenIds) {
             if (s == id) {
@@ -100,7 +112,7 @@ public final class GenerationOptions {
     public String toString() {
         return "GenerationOptions[maxNewTokens=" + maxNewTokens + ", temperature=" + temperature + ", topK=" + topK
                 + ", topP=" + topP + ", repetitionPenalty=" + repetitionPenalty + ", seed=" + seed
-                + ", stopTokenIds=" + Arrays.toString(stopTokenIds) + "]";
+                + ", stopTokenIds=" + Arrays.toString(stopTokenIds) + ", stopStrings=" + stopStrings + "]";
     }
 
     public static final class Builder {
@@ -111,6 +123,7 @@ public final class GenerationOptions {
         private double repetitionPenalty = 1.0;
         private OptionalLong seed = OptionalLong.empty();
         private int[] stopTokenIds = new int[0];
+        private List<String> stopStrings = List.of();
 
         private Builder() {
         }
@@ -170,6 +183,17 @@ public final class GenerationOptions {
         /** Ids that end generation when sampled (e.g. the chat template's end token). */
         public Builder stopTokens(int... ids) {
             this.stopTokenIds = ids.clone();
+            return this;
+        }
+
+        /** Texts that end generation (see {@link GenerationOptions#stopStrings()}); empty strings are refused. */
+        public Builder stopStrings(List<String> strings) {
+            for (String s : strings) {
+                if (s == null || s.isEmpty()) {
+                    throw new IllegalArgumentException("stop strings must be non-empty");
+                }
+            }
+            this.stopStrings = List.copyOf(strings);
             return this;
         }
 

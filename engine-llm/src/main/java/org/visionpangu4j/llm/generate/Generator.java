@@ -24,7 +24,7 @@ public final class Generator {
 
     /**
      * Generates after a prompt given as embeddings {@code [T, hidden]} (the multimodal path). {@code promptIds}
-     * are the ids those rows stand for, seen by the repetition penalty (may be empty).
+     * are the ids those rows stand for, seen by the repetition penalty (may be empty or null).
      */
     public static GenerationResult generate(Session session, float[] promptEmbeddings, int[] promptIds,
                                             GenerationOptions options, TokenListener listener,
@@ -36,7 +36,9 @@ public final class Generator {
                                         GenerationOptions o, TokenListener listener, CancellationToken cancel) {
         TokenListener out = listener == null ? TokenListener.NONE : listener;
         Sampler sampler = new Sampler(o, session.vocabSize());
-        sampler.observe(seenIds);
+        if (seenIds != null) {
+            sampler.observe(seenIds);
+        }
 
         int before = session.position();
         long t0 = System.nanoTime();

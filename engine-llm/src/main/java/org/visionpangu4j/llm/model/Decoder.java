@@ -142,8 +142,21 @@ public final class Decoder {
         }
     }
 
+    /**
+     * The input embeddings of {@code ids}, [T, hidden] row-major: what {@link Session#prefill(float[])} takes, for
+     * callers that replace some rows (the {@code <IMG_CONTEXT>} positions) with image features first.
+     */
+    public float[] embed(int[] ids) {
+        float[] out = new float[Math.multiplyExact(ids.length, hidden)];
+        for (int t = 0; t < ids.length; t++) {
+            Session.checkId(ids[t], t, vocabSize());
+            embedRow(ids[t], out, t);
+        }
+        return out;
+    }
+
     /** Fills x[r·hidden ..] with the embedding of token {@code id}. */
-    void embed(int id, float[] x, int r) {
+    void embedRow(int id, float[] x, int r) {
         weights.embedding().decodeRow(id, x, r * hidden);
     }
 

@@ -22,6 +22,8 @@ public final class DecoderWeights {
     public enum Layout {
         /** InternVL-chat checkpoint: {@code language_model.model.*}, {@code language_model.lm_head.weight}. */
         INTERNVL("language_model.model.", "language_model.lm_head.weight"),
+        /** transformers' InternVL conversion: {@code model.language_model.*}, {@code lm_head.weight}. */
+        HF("model.language_model.", "lm_head.weight"),
         /** Plain openPangu-Embedded checkpoint: {@code model.*}, {@code lm_head.weight}. */
         PLAIN("model.", "lm_head.weight");
 
@@ -40,8 +42,9 @@ public final class DecoderWeights {
                     return l;
                 }
             }
-            throw new ModelFormatException(ckpt.directory() + ": no decoder found (neither '"
-                    + INTERNVL.model + "embed_tokens.weight' nor '" + PLAIN.model + "embed_tokens.weight')");
+            throw new ModelFormatException(ckpt.directory() + ": no decoder found (none of '" + INTERNVL.model
+                    + "embed_tokens.weight', '" + HF.model + "embed_tokens.weight', '" + PLAIN.model
+                    + "embed_tokens.weight')");
         }
     }
 

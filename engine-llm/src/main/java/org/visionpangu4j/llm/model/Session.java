@@ -94,9 +94,9 @@ public final class Session {
 
     /** Feeds one token at the next position (the decode step: GEMV) and returns its logits. */
     public float[] decode(int id) {
-        checkId(id, 0);
+        checkId(id, 0, vocab);
         checkFits(1);
-        decoder.embed(id, x, 0);
+        decoder.embedRow(id, x, 0);
         decoder.layers(this, 1, position);
         decoder.head(this, 1, position, true, null, 0);
         position++;
@@ -112,7 +112,7 @@ public final class Session {
             int n = Math.min(chunk, T - done);
             if (ids != null) {
                 for (int r = 0; r < n; r++) {
-                    decoder.embed(ids[done + r], x, r);
+                    decoder.embedRow(ids[done + r], x, r);
                 }
             } else {
                 System.arraycopy(embeddings, done * hidden, x, 0, n * hidden);
@@ -135,11 +135,11 @@ public final class Session {
 
     private void checkIds(int[] ids) {
         for (int i = 0; i < ids.length; i++) {
-            checkId(ids[i], i);
+            checkId(ids[i], i, vocab);
         }
     }
 
-    private void checkId(int id, int index) {
+    static void checkId(int id, int index, int vocab) {
         if (id < 0 || id >= vocab) {
             throw new VisionPanguException("token id " + id + " (input index " + index + ") is outside the vocabulary [0, "
                     + vocab + ")");
@@ -173,6 +173,11 @@ public final class Session {
 
     public KvCache.Type kvCacheType() {
         return cache.type();
+    }
+
+    /** Bytes held by this session's KV cache (allocated up front for {@link #capacity()} positions). */
+    public long kvCacheBytes() {
+        return cache.byteSize();
     }
 
     public Decoder decoder() {

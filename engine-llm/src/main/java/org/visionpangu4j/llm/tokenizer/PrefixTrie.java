@@ -41,6 +41,7 @@ final class PrefixTrie {
 
     private final Node root = new Node();
     private final boolean empty;
+    private final long[] firstChars = new long[1024];   // bit c set when some key starts with char c
 
     /** {@code entries}: key → value (value ≥ 0); empty keys are ignored. */
     PrefixTrie(Map<String, Integer> entries) {
@@ -50,6 +51,7 @@ final class PrefixTrie {
             if (k.isEmpty()) {
                 continue;
             }
+            firstChars[k.charAt(0) >>> 6] |= 1L << k.charAt(0);
             Node n = root;
             for (int i = 0; i < k.length(); i++) {
                 n = n.add(k.charAt(i));
@@ -69,6 +71,9 @@ final class PrefixTrie {
      * {@code (value << 32) | length}, or 0 when no entry matches (length is then 0).
      */
     long longestMatch(CharSequence s, int pos, int end) {
+        if (pos >= end || !startsSomeKey(s.charAt(pos))) {
+            return 0;
+        }
         Node n = root;
         long best = 0;
         for (int i = pos; i < end; i++) {
@@ -81,6 +86,30 @@ final class PrefixTrie {
             }
         }
         return best;
+    }
+
+    /** As {@link #longestMatch(CharSequence, int, int)} over a char array. */
+    long longestMatch(char[] s, int pos, int end) {
+        if (pos >= end || !startsSomeKey(s[pos])) {
+            return 0;
+        }
+        Node n = root;
+        long best = 0;
+        for (int i = pos; i < end; i++) {
+            n = n.child(s[i]);
+            if (n == null) {
+                break;
+            }
+            if (n.value >= 0) {
+                best = ((long) n.value << 32) | (i + 1 - pos);
+            }
+        }
+        return best;
+    }
+
+    /** Whether some key starts with {@code c}: a cheap filter before walking the trie. */
+    boolean startsSomeKey(char c) {
+        return (firstChars[c >>> 6] & (1L << c)) != 0;
     }
 
     static int length(long match) {

@@ -1,12 +1,12 @@
 package org.visionpangu4j.llm.tokenizer;
 
 import org.visionpangu4j.core.ModelFormatException;
+import org.visionpangu4j.core.UnsupportedModelException;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.ModelType;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.NormalizerSpec;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.PieceType;
 import org.visionpangu4j.llm.tokenizer.SentencePieceModel.TrainerSpec;
 
-import java.nio.CharBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,17 +54,17 @@ final class SentencePieceBpe {
         TrainerSpec t = m.trainer();
         NormalizerSpec norm = m.normalizer();
         if (t.modelType() != ModelType.BPE) {
-            throw new UnsupportedOperationException(src + ": SentencePiece model_type " + t.modelType()
+            throw new UnsupportedModelException(src + ": SentencePiece model_type " + t.modelType()
                     + " is not supported; only BPE models are implemented");
         }
         if (norm.precompiledCharsmap().length > 0) {
-            throw new UnsupportedOperationException(src + ": normalizer '" + norm.name() + "' carries a "
+            throw new UnsupportedModelException(src + ": normalizer '" + norm.name() + "' carries a "
                     + norm.precompiledCharsmap().length + "-byte precompiled charsmap; charsmap normalisation is not"
                     + " implemented, and ignoring it would encode differently from sentencepiece");
         }
         NormalizerSpec denorm = m.denormalizer();
         if (denorm != null && denorm.precompiledCharsmap().length > 0) {
-            throw new UnsupportedOperationException(src + ": the model has a de-normalizer charsmap ('"
+            throw new UnsupportedModelException(src + ": the model has a de-normalizer charsmap ('"
                     + denorm.name() + "'); de-normalisation is not implemented");
         }
         int n = m.size();
@@ -266,7 +266,6 @@ final class SentencePieceBpe {
             return;
         }
         char[] s = norm.chars();
-        CharSequence seq = CharBuffer.wrap(s, 0, n);
 
         // Initial symbols: user-defined symbols (frozen) or single code points.
         int[] start = new int[n];
@@ -276,7 +275,7 @@ final class SentencePieceBpe {
         boolean[] frozen = new boolean[n];
         int count = 0;
         for (int p = 0; p < n; ) {
-            int l = userDefined.isEmpty() ? 0 : PrefixTrie.length(userDefined.longestMatch(seq, p, n));
+            int l = userDefined.isEmpty() ? 0 : PrefixTrie.length(userDefined.longestMatch(s, p, n));
             frozen[count] = l > 0;
             if (l == 0) {
                 l = Character.isHighSurrogate(s[p]) && p + 1 < n && Character.isLowSurrogate(s[p + 1]) ? 2 : 1;

@@ -3,6 +3,7 @@ package org.visionpangu4j.llm.tokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.visionpangu4j.core.ModelFormatException;
+import org.visionpangu4j.core.UnsupportedModelException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ record TokenizerConfig(Map<Integer, String> addedTokens, boolean addBos, boolean
                 }
                 for (String flag : new String[] {"lstrip", "rstrip", "single_word"}) {
                     if (t.path(flag).asBoolean(false)) {
-                        throw new UnsupportedOperationException(configFile + ": added token '" + content + "' sets "
+                        throw new UnsupportedModelException(configFile + ": added token '" + content + "' sets "
                                 + flag + "=true; whitespace-stripping added tokens are not implemented");
                     }
                 }

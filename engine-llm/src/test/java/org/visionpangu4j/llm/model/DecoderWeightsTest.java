@@ -8,11 +8,11 @@ import org.visionpangu4j.core.ModelFormatException;
 import org.visionpangu4j.core.config.LlmConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
+import org.visionpangu4j.core.safetensors.SafeTensorsWriter;
 import org.visionpangu4j.core.tensor.Tensor;
 import org.visionpangu4j.kernels.WeightMatrix;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -55,17 +55,18 @@ class DecoderWeightsTest {
      * vision tower and projector are left out, as in a plain openPangu checkpoint.
      */
     Checkpoint rewrite(UnaryOperator<String> rename) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
+        SafeTensorsWriter out = new SafeTensorsWriter();
         for (Map.Entry<String, Tensor> e : model.tensors().entrySet()) {
             if (e.getKey().startsWith("language_model.")) {
                 String name = rename.apply(e.getKey());
                 if (name != null) {
-                    out.put(name, e.getValue());
+                    Tensor t = e.getValue();
+                    out.add(name, t.dtype(), t.shape(), SafeTensorsWriter.ofSegment(t.data()));
                 }
             }
         }
         Path file = tmp.resolve("model.safetensors");
-        TestSafeTensors.write(file, out);
+        out.write(file);
         return Checkpoint.open(file);
     }
 
@@ -94,6 +95,18 @@ class DecoderWeightsTest {
         try (Checkpoint c = rewrite(DecoderWeightsTest::plain)) {
             DecoderWeights w = DecoderWeights.load(c, cfg);
             assertEquals(DecoderWeights.Layout.PLAIN, w.layout());
+            assertFalse(w.tied());
+            double d = maxAbsDiff(allLogits(w), golden.tensor("logits").toFloatArray());
+            assertTrue(d <= 1e-3, "logits max abs diff " + d);
+        }
+    }
+
+    @Test
+    void hfInternVlLayoutLoadsToo() {
+        try (Checkpoint c = rewrite(n -> n.replace("language_model.model.", "model.language_model.")
+                .replace("language_model.lm_head.", "lm_head."))) {
+            DecoderWeights w = DecoderWeights.load(c, cfg);
+            assertEquals(DecoderWeights.Layout.HF, w.layout());
             assertFalse(w.tied());
             double d = maxAbsDiff(allLogits(w), golden.tensor("logits").toFloatArray());
             assertTrue(d <= 1e-3, "logits max abs diff " + d);
@@ -137,10 +150,10 @@ class DecoderWeightsTest {
     @Test
     void aWrongShapeNamesTheTensor() {
         String bad = INTERNVL + "layers.1.self_attn.k_proj.weight";
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        model.tensors().forEach((n, t) -> out.put(n, n.equals(bad) ? t.reshape(t.dim(1), t.dim(0)) : t));
+        SafeTensorsWriter out = new SafeTensorsWriter();
+        model.tensors().forEach((n, t) -> out.add(n.equals(bad) ? t.reshape(t.dim(1), t.dim(0)) : t));
         Path file = tmp.resolve("bad.safetensors");
-        TestSafeTensors.write(file, out);
+        out.write(file);
         try (Checkpoint c = Checkpoint.open(file)) {
             ModelFormatException e = assertThrows(ModelFormatException.class, () -> DecoderWeights.load(c, cfg));
             assertTrue(e.getMessage().contains(bad) && e.getMessage().contains("[32, 96]"), e.getMessage());

@@ -15,6 +15,27 @@ import static org.visionpangu4j.llm.model.Fixture.maxAbsDiff;
  */
 class MultimodalGoldenTest {
     static final double LOGITS_TOL = 1e-3;
+    static final int IMG_CONTEXT = 1538; // added_tokens.json of the fixture
+
+    @Test
+    void textRowsOfInputsEmbedsAreTheDecodersEmbeddings() {
+        try (Checkpoint model = Fixture.model(); Checkpoint golden = Fixture.golden("multimodal.safetensors")) {
+            Decoder decoder = Decoder.load(model, Fixture.config().llm(), WeightFormats.asStored());
+            int hidden = decoder.hiddenSize();
+            int[] ids = Fixture.ints(golden.tensor("input_ids"));
+            float[] expected = golden.tensor("inputs_embeds").toFloatArray();
+            float[] embeds = decoder.embed(ids);
+            int text = 0;
+            for (int t = 0; t < ids.length; t++) {
+                if (ids[t] != IMG_CONTEXT) {
+                    text++;
+                    double d = maxAbsDiff(embeds, t * hidden, expected, t * hidden, hidden);
+                    assertTrue(d <= 1e-4, "row " + t + " (id " + ids[t] + ") max abs diff " + d);
+                }
+            }
+            assertTrue(text == 171 - 112, "59 text rows, 112 image rows");
+        }
+    }
 
     @Test
     void embeddingsPrefillAndGreedyDecode() {

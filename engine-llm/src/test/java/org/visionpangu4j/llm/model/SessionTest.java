@@ -140,10 +140,12 @@ class SessionTest {
     @Test
     void embeddingRowsAsInputGiveTheSameLogitsAsIds() {
         int hidden = decoder.hiddenSize();
-        float[] embeds = new float[prompt.length * hidden];
-        for (int t = 0; t < prompt.length; t++) {
-            decoder.weights().embedding().decodeRow(prompt[t], embeds, t * hidden);
-        }
+        float[] embeds = decoder.embed(prompt);
+        assertEquals(prompt.length * hidden, embeds.length);
+        float[] row = new float[hidden];
+        decoder.weights().embedding().decodeRow(prompt[3], row, 0);
+        assertArrayEquals(row, Arrays.copyOfRange(embeds, 3 * hidden, 4 * hidden));
+        assertThrows(VisionPanguException.class, () -> decoder.embed(new int[] {5, -3}));
         float[] fromIds = decoder.newSession(pool).prefill(prompt).clone();
         float[] fromEmbeds = decoder.newSession(pool).prefill(embeds);
         assertArrayEquals(fromIds, fromEmbeds);
@@ -170,7 +172,9 @@ class SessionTest {
             Future<float[]> b = exec.submit(() -> runOnOwnPool(prompt));
             float[] la = a.get();
             float[] lb = b.get();
-            assertArrayEquals(Arrays.copyOf(la, lb.length), lb, "the shared prefix gives identical logits");
+            // Same rows, batched differently (the GEMM tiles by row count): equal up to summation order.
+            double prefix = maxAbsDiff(Arrays.copyOf(la, lb.length), lb);
+            assertTrue(prefix <= RECOMPUTE_TOL, "the shared prefix gives the same logits: " + prefix);
             double d = maxAbsDiff(lb, expected);
             assertTrue(d <= 1e-3, "logits vs golden " + d);
         } finally {

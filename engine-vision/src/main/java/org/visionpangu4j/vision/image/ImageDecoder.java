@@ -6,6 +6,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -26,10 +27,13 @@ import java.util.Locale;
  * an image over the pixel budget, or of zero size, is refused before any raster is allocated. Unknown formats,
  * truncated or corrupt data raise {@link ImageInputException} naming the source and the problem.
  *
- * <p>Fidelity: JPEG goes through the JDK's libjpeg-6b-derived decoder (TwelveMonkeys adds CMYK/YCCK), which may
- * differ from libjpeg-turbo by a grey level here and there; lossy WebP uses TwelveMonkeys' own VP8 decoder, not
+ * <p>Fidelity: JPEG goes through the JDK's libjpeg-6b-derived decoder (via the TwelveMonkeys reader, which adds
+ * CMYK/YCCK) for the raw components, and {@link JpegColor} converts them with libjpeg's own integer tables and
+ * Pillow's CMYK rules, ignoring ICC profiles as Pillow does. libjpeg-6b and libjpeg-turbo share the islow IDCT and
+ * fancy upsampling, so baseline files usually decode identically (both fixture JPEGs do); lossy WebP uses TwelveMonkeys' own VP8 decoder, not
  * libwebp, and is not guaranteed bit-identical; lossless formats decode exactly. GIF: the first frame at its own
- * size (Pillow pastes it onto the logical screen; the two agree when the frame covers the screen, the usual case).
+ * size (Pillow pastes it onto the logical screen; the two agree when the frame covers the screen, the usual case);
+ * the JDK's GIF reader loses rows of interlaced GIFs only 2–4 pixels high (a JDK bug; larger ones are fine).
  */
 public final class ImageDecoder {
     /** About twice Pillow's MAX_IMAGE_PIXELS, where Pillow itself raises DecompressionBombError. */
@@ -107,8 +111,7 @@ public final class ImageDecoder {
             }
             ImageReader reader = readers.next();
             try {
-                BufferedImage img = read(reader, iis, source);
-                RgbImage rgb = new RgbImage(img.getWidth(), img.getHeight(), PillowRgb.convert(img));
+                RgbImage rgb = read(reader, iis, data, source);
                 return applyExifOrientation ? rgb.orient(ExifOrientation.read(data)) : rgb;
             } finally {
                 reader.dispose();
@@ -124,7 +127,7 @@ public final class ImageDecoder {
         return new RgbImage(img.getWidth(), img.getHeight(), PillowRgb.convert(img));
     }
 
-    private BufferedImage read(ImageReader reader, ImageInputStream iis, String source) {
+    private RgbImage read(ImageReader reader, ImageInputStream iis, byte[] data, String source) {
         String format = format(reader);
         reader.setInput(iis, true, true);
         List<String> warnings = new ArrayList<>();
@@ -138,9 +141,27 @@ public final class ImageDecoder {
             throw new ImageInputException(source + ": " + format + " header is truncated or corrupt: " + describe(e), e);
         }
         checkSize(w, h, source + " (" + format + ")");
-        BufferedImage img;
+        boolean jpeg = format.equals("JPEG");
+        int gotW;
+        int gotH;
+        byte[] rgb;
         try {
-            img = reader.read(0, reader.getDefaultReadParam());
+            if (jpeg) {
+                // Raw components, converted by JpegColor exactly as libjpeg + Pillow (no ICC colour management).
+                JpegColor.Space space = JpegColor.space(data);
+                Raster raw = reader.readRaster(0, reader.getDefaultReadParam());
+                gotW = raw.getWidth();
+                gotH = raw.getHeight();
+                rgb = JpegColor.toRgb(raw, space);
+            } else {
+                BufferedImage img = reader.read(0, reader.getDefaultReadParam());
+                gotW = img.getWidth();
+                gotH = img.getHeight();
+                boolean pngGrey = format.equals("PNG") && data.length > 25 && data[25] == 0; // IHDR colour type
+                rgb = PillowRgb.convert(img, pngGrey);
+            }
+        } catch (ImageInputException e) {
+            throw new ImageInputException(source + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new ImageInputException(source + ": " + format + " data is truncated or corrupt: " + describe(e), e);
         }
@@ -149,11 +170,11 @@ public final class ImageDecoder {
                 throw new ImageInputException(source + ": " + format + " data is truncated: " + warning);
             }
         }
-        if (img.getWidth() != w || img.getHeight() != h) {
-            throw new ImageInputException(source + ": " + format + " decoded to " + img.getWidth() + "×" + img.getHeight()
+        if (gotW != w || gotH != h) {
+            throw new ImageInputException(source + ": " + format + " decoded to " + gotW + "×" + gotH
                     + " but its header says " + w + "×" + h);
         }
-        return img;
+        return new RgbImage(w, h, rgb);
     }
 
     private void checkSize(int w, int h, String source) {

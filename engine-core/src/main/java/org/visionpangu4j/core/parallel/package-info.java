@@ -1,0 +1,2 @@
+/** The persistent worker pool (WorkerPool) that kernels split index ranges over. */
+package org.visionpangu4j.core.parallel;

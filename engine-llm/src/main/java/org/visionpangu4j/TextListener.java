@@ -1,0 +1,12 @@
+package org.visionpangu4j;
+
+/**
+ * Receives the reply as it is generated, in pieces whose concatenation is exactly {@link Completion#text()}:
+ * never half a UTF-8 character, never part of a stop string, no leading or trailing whitespace of the reply.
+ */
+@FunctionalInterface
+public interface TextListener {
+    TextListener NONE = piece -> { };
+
+    void onText(String piece);
+}

@@ -1,0 +1,146 @@
+package org.visionpangu4j.llm.model;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.visionpangu4j.core.config.LlmConfig;
+import org.visionpangu4j.core.parallel.WorkerPool;
+import org.visionpangu4j.core.safetensors.Checkpoint;
+import org.visionpangu4j.core.safetensors.SafeTensorsWriter;
+import org.visionpangu4j.core.tensor.DType;
+import org.visionpangu4j.core.tensor.Tensor;
+import org.visionpangu4j.kernels.WeightFormat;
+import org.visionpangu4j.kernels.WeightMatrix;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.visionpangu4j.llm.model.Fixture.maxAbsDiff;
+
+/**
+ * Weights quantized at load. A quantized decoder must compute exactly what an F32 decoder computes over the
+ * dequantized weights (activations stay F32 in every kernel), so it is checked against that with the golden
+ * logit tolerance, 1e-3. How far quantization itself moves the logits from the golden is a property of the
+ * format, not of this code; it is measured and reported, not asserted.
+ */
+class QuantizedDecoderTest {
+    static final double LOGITS_TOL = 1e-3;
+
+    static Checkpoint model;
+    static LlmConfig cfg;
+    static WorkerPool pool;
+    static int[] ids;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void load() {
+        model = Fixture.model();
+        cfg = Fixture.config().llm();
+        pool = new WorkerPool(2);
+        try (Checkpoint golden = Fixture.golden("text.safetensors")) {
+            ids = Fixture.ints(golden.tensor("input_ids"));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        pool.close();
+        model.close();
+    }
+
+    /** The fixture's decoder with every matrix replaced by its {@code format} round trip, stored as F32. */
+    Checkpoint dequantized(WeightFormat format) {
+        Path file = tmp.resolve("dequantized-" + format + ".safetensors");
+        try (Arena arena = Arena.ofShared()) {
+            SafeTensorsWriter out = new SafeTensorsWriter();
+            for (Map.Entry<String, Tensor> e : model.tensors().entrySet()) {
+                Tensor t = e.getValue();
+                if (!e.getKey().startsWith("language_model.")) {
+                    continue;
+                }
+                if (t.rank() == 2) {
+                    WeightMatrix m = WeightMatrix.of(t, format, arena);
+                    int cols = m.cols();
+                    out.add(e.getKey(), DType.F32, t.shape(),
+                            SafeTensorsWriter.ofFloats(DType.F32, i -> m.get((int) (i / cols), (int) (i % cols))));
+                } else {
+                    out.add(t);
+                }
+            }
+            out.write(file);
+        }
+        return Checkpoint.open(file);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0"})
+    void quantizedDecoderComputesWithTheDequantizedWeights(WeightFormat format) {
+        Decoder quantized = Decoder.load(model, cfg, WeightFormats.all(format));
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            assertEquals(format, quantized.weights().layer(l).wq().format());
+            assertEquals(format, quantized.weights().layer(l).wDown().format());
+        }
+        assertEquals(format, quantized.weights().embedding().format());
+        assertEquals(format, quantized.weights().lmHead().format());
+        try (Checkpoint f32 = dequantized(format)) {
+            Decoder reference = Decoder.load(f32, cfg, WeightFormats.asStored());
+            assertEquals(WeightFormat.F32, reference.weights().layer(0).wq().format());
+            float[] expected = reference.newSession(pool).prefillAllLogits(ids);
+            double d = maxAbsDiff(quantized.newSession(pool).prefillAllLogits(ids), expected);
+            assertTrue(d <= LOGITS_TOL, format + " prefill logits vs dequantized F32: " + d);
+
+            // Decode steps (GEMV path) too.
+            Session q = quantized.newSession(pool);
+            Session r = reference.newSession(pool);
+            float[] lq = q.prefill(ids);
+            float[] lr = r.prefill(ids);
+            for (int step = 0; step < 4; step++) {
+                double ds = maxAbsDiff(lq, lr);
+                assertTrue(ds <= LOGITS_TOL, format + " decode step " + step + ": " + ds);
+                int next = org.visionpangu4j.kernels.VectorMath.argmax(lr, 0, lr.length);
+                lq = q.decode(next);
+                lr = r.decode(next);
+            }
+        }
+    }
+
+    @Test
+    void eachGroupGetsItsOwnFormat() {
+        WeightFormats f = new WeightFormats(WeightFormat.Q8_0, WeightFormat.Q4_0, null, WeightFormat.Q8_0);
+        DecoderWeights w = DecoderWeights.load(model, cfg, f);
+        LayerWeights l0 = w.layer(0);
+        for (WeightMatrix m : new WeightMatrix[] {l0.wq(), l0.wk(), l0.wv(), l0.wo()}) {
+            assertEquals(WeightFormat.Q8_0, m.format(), m.name());
+        }
+        for (WeightMatrix m : new WeightMatrix[] {l0.wGate(), l0.wUp(), l0.wDown()}) {
+            assertEquals(WeightFormat.Q4_0, m.format(), m.name());
+        }
+        assertEquals(WeightFormat.BF16, w.embedding().format());
+        assertEquals(WeightFormat.Q8_0, w.lmHead().format());
+        assertTrue(w.byteSize() < DecoderWeights.load(model, cfg).byteSize());
+    }
+
+    @Test
+    void aTiedHeadIsSharedOnlyWhenBothGroupsAskForTheSameFormat() {
+        LlmConfig tied = DecoderWeightsTest.withTie(cfg, true);
+        DecoderWeights split = DecoderWeights.load(model, tied, WeightFormats.asStored().withLmHead(WeightFormat.Q8_0));
+        assertEquals(WeightFormat.BF16, split.embedding().format());
+        assertEquals(WeightFormat.Q8_0, split.lmHead().format());
+        assertNotSame(split.embedding(), split.lmHead());
+        assertEquals(split.embedding().rows(), split.lmHead().rows());
+
+        DecoderWeights shared = DecoderWeights.load(model, tied, WeightFormats.all(WeightFormat.Q8_0));
+        assertSame(shared.embedding(), shared.lmHead());
+        assertEquals(WeightFormat.Q8_0, shared.lmHead().format());
+    }
+}

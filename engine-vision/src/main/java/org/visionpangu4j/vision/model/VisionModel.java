@@ -1,0 +1,371 @@
+package org.visionpangu4j.vision.model;
+
+import org.visionpangu4j.core.ModelFormatException;
+import org.visionpangu4j.core.config.ModelConfig;
+import org.visionpangu4j.core.config.VisionConfig;
+import org.visionpangu4j.core.parallel.WorkerPool;
+import org.visionpangu4j.core.safetensors.Checkpoint;
+import org.visionpangu4j.core.tensor.Tensor;
+import org.visionpangu4j.kernels.Activations;
+import org.visionpangu4j.kernels.Attention;
+import org.visionpangu4j.kernels.MatMul;
+import org.visionpangu4j.kernels.Norms;
+import org.visionpangu4j.kernels.VectorMath;
+import org.visionpangu4j.kernels.WeightFormat;
+import org.visionpangu4j.kernels.WeightMatrix;
+import org.visionpangu4j.vision.preprocess.PixelValues;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * InternViT + pixel shuffle + {@code mlp1}: normalised tiles → image tokens in the LLM's embedding space
+ * (architecture.md §2–§3). All tiles of an image run as one batch: every linear is one GEMM over
+ * tiles·(G²+1) rows; attention runs per tile. Weights stay in the checkpoint's mapping (or its arena when
+ * quantized), so the model lives as long as the checkpoint stays open. Immutable and thread-safe.
+ */
+public final class VisionModel {
+    static final String EMB = "vision_model.embeddings.";
+    static final String LAYERS = "vision_model.encoder.layers.";
+    /** {@code mlp1.0} is a default nn.LayerNorm. */
+    static final float PROJECTOR_EPS = 1e-5f;
+
+    private final int hidden;
+    private final int heads;
+    private final int intermediate;
+    private final int patch;
+    private final int trainedGrid;
+    private final float eps;
+    private final int shuffleFactor;
+    private final boolean psV2;
+    private final int llmHidden;
+    private final WeightMatrix patchEmbedding;
+    private final float[] patchBias;
+    private final float[] classEmbedding;
+    private final Tensor positionEmbedding;
+    private final List<VisionLayer> layers;
+    private final float[] projNormWeight;
+    private final float[] projNormBias;
+    private final WeightMatrix proj1;
+    private final float[] proj1Bias;
+    private final WeightMatrix proj2;
+    private final float[] proj2Bias;
+
+    private VisionModel(VisionConfig v, ModelConfig cfg, Checkpoint ckpt, VisionOptions opts) {
+        this.hidden = v.hiddenSize();
+        this.heads = v.numHeads();
+        this.intermediate = v.intermediateSize();
+        this.patch = v.patchSize();
+        this.trainedGrid = v.gridSize();
+        this.eps = (float) v.layerNormEps();
+        this.shuffleFactor = shuffleFactor(cfg.downsampleRatio());
+        this.psV2 = cfg.psVersion().equals("v2");
+        int d = hidden;
+        int c = v.numChannels();
+
+        Tensor pw = ckpt.tensor(EMB + "patch_embedding.weight").expectShape(d, c, patch, patch);
+        this.patchEmbedding = WeightMatrix.wrap(pw.reshape(d, (long) c * patch * patch));
+        this.patchBias = vector(ckpt, EMB + "patch_embedding.bias", d);
+        this.classEmbedding = ckpt.tensor(EMB + "class_embedding").expectShape(1, 1, d).toFloatArray();
+        this.positionEmbedding = ckpt.tensor(EMB + "position_embedding")
+                .expectShape(1, (long) trainedGrid * trainedGrid + 1, d);
+
+        int run = layersToRun(cfg.selectLayer(), v.numLayers());
+        List<VisionLayer> ls = new ArrayList<>(run);
+        for (int l = 0; l < run; l++) {
+            ls.add(layer(ckpt, v, l, opts.encoder()));
+        }
+        this.layers = List.copyOf(ls);
+
+        int shuffled = shuffleFactor * shuffleFactor * d;
+        this.projNormWeight = vector(ckpt, "mlp1.0.weight", shuffled);
+        this.projNormBias = vector(ckpt, "mlp1.0.bias", shuffled);
+        Tensor p1 = ckpt.tensor("mlp1.1.weight");
+        if (p1.rank() != 2 || p1.dim(1) != shuffled) {
+            throw new ModelFormatException("tensor mlp1.1.weight has shape " + java.util.Arrays.toString(p1.shape())
+                    + ", expected [llm_hidden, " + shuffled + "] (pixel-shuffled width " + shuffleFactor + "²·" + d + ")");
+        }
+        this.llmHidden = (int) p1.dim(0);
+        if (llmHidden != cfg.llm().hiddenSize()) {
+            throw new ModelFormatException("mlp1 projects to " + llmHidden + " but llm_config.hidden_size is "
+                    + cfg.llm().hiddenSize());
+        }
+        this.proj1 = matrix(ckpt, p1, opts.projector());
+        this.proj1Bias = vector(ckpt, "mlp1.1.bias", llmHidden);
+        this.proj2 = matrix(ckpt, ckpt.tensor("mlp1.3.weight").expectShape(llmHidden, llmHidden), opts.projector());
+        this.proj2Bias = vector(ckpt, "mlp1.3.bias", llmHidden);
+    }
+
+    /** Loads the vision tower and projector named as in InternVL checkpoints ({@code vision_model.*}, {@code mlp1.*}). */
+    public static VisionModel load(Checkpoint ckpt, ModelConfig cfg, VisionOptions opts) {
+        VisionConfig v = cfg.vision();
+        if (!v.normType().equals("layer_norm")) {
+            throw new UnsupportedOperationException("vision norm_type '" + v.normType()
+                    + "' is not supported: only InternViT-300M's layer_norm is implemented (rms_norm is the 6B's)");
+        }
+        if (v.qkNormalization()) {
+            throw new UnsupportedOperationException("vision qk_normalization is not supported (an InternViT-6B "
+                    + "feature; the 300M tower has none)");
+        }
+        if (!v.hiddenAct().equals("gelu")) {
+            throw new UnsupportedOperationException("vision hidden_act '" + v.hiddenAct() + "' is not supported (gelu)");
+        }
+        if (v.numChannels() != 3) {
+            throw new ModelFormatException("vision_config.num_channels is " + v.numChannels() + ", expected 3 (RGB)");
+        }
+        return new VisionModel(v, cfg, ckpt, opts == null ? VisionOptions.asStored() : opts);
+    }
+
+    /** Image tokens per tile of {@code tileSize} pixels: (tileSize/patch/k)². */
+    public int tokensPerTile(int tileSize) {
+        int g = tileSize / patch / shuffleFactor;
+        return g * g;
+    }
+
+    /** Width of each output token (the LLM's hidden size). */
+    public int outputDim() {
+        return llmHidden;
+    }
+
+    /** Encoder blocks actually run (select_layer honoured). */
+    public int layersRun() {
+        return layers.size();
+    }
+
+    /**
+     * Tiles → image tokens: out[tiles·tokensPerTile, outputDim], tile-major then token (the order in which they
+     * replace the {@code <IMG_CONTEXT>} embeddings).
+     */
+    public float[] encode(PixelValues pv, WorkerPool pool) {
+        return run(pv, pool, null).projected();
+    }
+
+    /**
+     * Intermediate results of one encode (for tests and debugging).
+     *
+     * @param hiddenStates  entry i is the residual stream after i blocks ([tiles·(G²+1), hidden], CLS first in each
+     *                      tile); entry 0 is the embeddings; the last is the selected layer's output
+     * @param pixelShuffled [tiles·tokensPerTile, k²·hidden]
+     * @param projected     [tiles·tokensPerTile, outputDim] — what {@link #encode} returns
+     */
+    public record Trace(List<float[]> hiddenStates, float[] pixelShuffled, float[] projected) {
+    }
+
+    public Trace trace(PixelValues pv, WorkerPool pool) {
+        return run(pv, pool, new ArrayList<>());
+    }
+
+    private Trace run(PixelValues pv, WorkerPool pool, List<float[]> keep) {
+        if (pv.size() % patch != 0) {
+            throw new IllegalArgumentException("tile size " + pv.size() + " is not a multiple of the patch size " + patch);
+        }
+        int grid = pv.size() / patch;
+        if (grid % shuffleFactor != 0) {
+            throw new IllegalArgumentException("patch grid " + grid + " is not divisible by the pixel-shuffle factor "
+                    + shuffleFactor);
+        }
+        int tokens = grid * grid + 1;
+        float[] h = embed(pv, grid, pool);
+        if (keep != null) {
+            keep.add(h.clone());
+        }
+        Scratch s = new Scratch(pv.tiles() * tokens, tokens);
+        for (VisionLayer layer : layers) {
+            block(layer, h, pv.tiles(), tokens, s, pool);
+            if (keep != null) {
+                keep.add(h.clone());
+            }
+        }
+        float[] shuffled = PixelShuffle.shuffle(h, pv.tiles(), 1, grid, hidden, shuffleFactor, psV2);
+        float[] out = project(shuffled, pv.tiles() * tokensPerTile(pv.size()), pool);
+        return new Trace(keep == null ? List.of() : List.copyOf(keep), shuffled, out);
+    }
+
+    /** Work buffers of one forward, reused by every block. */
+    private final class Scratch {
+        final float[] norm;
+        final float[] qkv;
+        final float[] attn;
+        final float[] tileAttn;
+        final float[] out;
+        final float[] mlp;
+
+        Scratch(int rows, int tokens) {
+            norm = new float[rows * hidden];
+            qkv = new float[rows * 3 * hidden];
+            attn = new float[rows * hidden];
+            tileAttn = new float[tokens * hidden];
+            out = new float[rows * hidden];
+            mlp = new float[rows * intermediate];
+        }
+    }
+
+    /**
+     * Patch embedding (stride-p convolution as one GEMM), CLS prepended, position embedding added:
+     * h[tiles·(G²+1), hidden].
+     */
+    private float[] embed(PixelValues pv, int grid, WorkerPool pool) {
+        int tiles = pv.tiles();
+        int s = pv.size();
+        int k = 3 * patch * patch;
+        int np = grid * grid;
+        // im2col: patches[tile·G² + py·G + px][(c·p + ky)·p + kx], the conv weight's (c, ky, kx) order.
+        float[] patches = new float[tiles * np * k];
+        float[] px = pv.data();
+        for (int t = 0; t < tiles; t++) {
+            for (int py = 0; py < grid; py++) {
+                for (int pxi = 0; pxi < grid; pxi++) {
+                    int row = ((t * np) + py * grid + pxi) * k;
+                    for (int c = 0; c < 3; c++) {
+                        for (int ky = 0; ky < patch; ky++) {
+                            int src = t * 3 * s * s + c * s * s + (py * patch + ky) * s + pxi * patch;
+                            System.arraycopy(px, src, patches, row + (c * patch + ky) * patch, patch);
+                        }
+                    }
+                }
+            }
+        }
+        float[] emb = new float[tiles * np * hidden];
+        // X[tiles·G², 3·p·p] · W[hidden, 3·p·p]ᵀ + b → emb[tiles·G², hidden]
+        MatMul.gemm(pool, patchEmbedding, patches, tiles * np, patchBias, emb, false);
+
+        float[] pos = positions(grid);
+        int tokens = np + 1;
+        float[] h = new float[tiles * tokens * hidden];
+        for (int t = 0; t < tiles; t++) {
+            int base = t * tokens * hidden;
+            for (int i = 0; i < hidden; i++) {
+                h[base + i] = classEmbedding[i] + pos[i];
+            }
+            System.arraycopy(emb, t * np * hidden, h, base + hidden, np * hidden);
+            VectorMath.add(h, base + hidden, pos, hidden, np * hidden);
+        }
+        return h;
+    }
+
+    /** Position embedding for a grid×grid patch grid: [1 + grid², hidden], CLS entry first, the grid resampled. */
+    private float[] positions(int grid) {
+        float[] trained = positionEmbedding.toFloatArray();
+        if (grid == trainedGrid) {
+            return trained;
+        }
+        int cells = trainedGrid * trainedGrid;
+        float[] cellsIn = new float[cells * hidden];
+        System.arraycopy(trained, hidden, cellsIn, 0, cellsIn.length);
+        float[] resized = PositionGrid.resize(cellsIn, trainedGrid, trainedGrid, grid, grid, hidden);
+        float[] pos = new float[(grid * grid + 1) * hidden];
+        System.arraycopy(trained, 0, pos, 0, hidden);
+        System.arraycopy(resized, 0, pos, hidden, resized.length);
+        return pos;
+    }
+
+    /** One pre-norm block, in place on h[tiles·tokens, hidden] (architecture.md §2.3). */
+    private void block(VisionLayer w, float[] h, int tiles, int tokens, Scratch s, WorkerPool pool) {
+        int rows = tiles * tokens;
+        int d = hidden;
+        int hd = d / heads;
+        // h += ls1 ⊙ proj(attn(LN1(h)))
+        layerNorm(pool, h, s.norm, rows, d, w.norm1Weight(), w.norm1Bias(), eps);
+        MatMul.gemm(pool, w.qkv(), s.norm, rows, w.qkvBias(), s.qkv, false);          // [rows, 3d] = [q | k | v]
+        for (int t = 0; t < tiles; t++) {
+            int base = t * tokens * 3 * d;
+            Attention.bidirectional(pool, s.qkv, tokens, heads, hd, 3 * d, base, base + d, base + 2 * d, s.tileAttn, d);
+            System.arraycopy(s.tileAttn, 0, s.attn, t * tokens * d, tokens * d);
+        }
+        MatMul.gemm(pool, w.proj(), s.attn, rows, w.projBias(), s.out, false);
+        addScaled(pool, h, s.out, w.ls1(), rows, d);
+        // h += ls2 ⊙ fc2(gelu(fc1(LN2(h))))
+        layerNorm(pool, h, s.norm, rows, d, w.norm2Weight(), w.norm2Bias(), eps);
+        MatMul.gemm(pool, w.fc1(), s.norm, rows, w.fc1Bias(), s.mlp, false);
+        gelu(pool, s.mlp, rows, intermediate);
+        MatMul.gemm(pool, w.fc2(), s.mlp, rows, w.fc2Bias(), s.out, false);
+        addScaled(pool, h, s.out, w.ls2(), rows, d);
+    }
+
+    /** mlp1: LayerNorm → Linear → GELU → Linear, x[m, k²·hidden] → [m, llmHidden]. */
+    private float[] project(float[] x, int m, WorkerPool pool) {
+        int c = shuffleFactor * shuffleFactor * hidden;
+        float[] norm = new float[m * c];
+        layerNorm(pool, x, norm, m, c, projNormWeight, projNormBias, PROJECTOR_EPS);
+        float[] mid = new float[m * llmHidden];
+        MatMul.gemm(pool, proj1, norm, m, proj1Bias, mid, false);
+        gelu(pool, mid, m, llmHidden);
+        float[] out = new float[m * llmHidden];
+        MatMul.gemm(pool, proj2, mid, m, proj2Bias, out, false);
+        return out;
+    }
+
+    /** Rows per parallel chunk for cheap row-wise ops: at least ~16k elements, so small inputs run inline. */
+    private static int grain(int n) {
+        return Math.max(1, (1 << 14) / n);
+    }
+
+    private static void layerNorm(WorkerPool pool, float[] x, float[] out, int rows, int n, float[] w, float[] b, float eps) {
+        pool.parallelFor(0, rows, grain(n), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                Norms.layernorm(out, r * n, x, r * n, w, b, n, eps);
+            }
+        });
+    }
+
+    private static void gelu(WorkerPool pool, float[] x, int rows, int n) {
+        pool.parallelFor(0, rows, grain(n), (r0, r1) -> Activations.gelu(x, r0 * n, (r1 - r0) * n));
+    }
+
+    private static void addScaled(WorkerPool pool, float[] h, float[] y, float[] scale, int rows, int n) {
+        pool.parallelFor(0, rows, grain(n), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                VectorMath.addScaled(h, r * n, y, r * n, scale, n);
+            }
+        });
+    }
+
+    private static VisionLayer layer(Checkpoint ckpt, VisionConfig v, int l, WeightFormat format) {
+        String p = LAYERS + l + ".";
+        int d = v.hiddenSize();
+        int i = v.intermediateSize();
+        return new VisionLayer(
+                vector(ckpt, p + "norm1.weight", d), vector(ckpt, p + "norm1.bias", d),
+                matrix(ckpt, ckpt.tensor(p + "attn.qkv.weight").expectShape(3L * d, d), format),
+                v.qkvBias() ? vector(ckpt, p + "attn.qkv.bias", 3 * d) : null,
+                matrix(ckpt, ckpt.tensor(p + "attn.proj.weight").expectShape(d, d), format),
+                vector(ckpt, p + "attn.proj.bias", d),
+                vector(ckpt, p + "ls1", d),
+                vector(ckpt, p + "norm2.weight", d), vector(ckpt, p + "norm2.bias", d),
+                matrix(ckpt, ckpt.tensor(p + "mlp.fc1.weight").expectShape(i, d), format),
+                vector(ckpt, p + "mlp.fc1.bias", i),
+                matrix(ckpt, ckpt.tensor(p + "mlp.fc2.weight").expectShape(d, i), format),
+                vector(ckpt, p + "mlp.fc2.bias", d),
+                vector(ckpt, p + "ls2", d));
+    }
+
+    private static float[] vector(Checkpoint ckpt, String name, int n) {
+        return ckpt.tensor(name).expectShape(n).toFloatArray();
+    }
+
+    private static WeightMatrix matrix(Checkpoint ckpt, Tensor t, WeightFormat format) {
+        return format == null ? WeightMatrix.wrap(t) : WeightMatrix.of(t, format, ckpt.arena());
+    }
+
+    /**
+     * Blocks to run for InternVL's select_layer: -1 = all (last_hidden_state); k &lt; -1 = hidden_states[k] of the
+     * L+1 states (embeddings first), i.e. L+1+k blocks; k ≥ 0 = k blocks.
+     */
+    static int layersToRun(int selectLayer, int numLayers) {
+        int run = selectLayer < 0 ? numLayers + 1 + selectLayer : selectLayer;
+        if (run < 0 || run > numLayers) {
+            throw new ModelFormatException("select_layer " + selectLayer + " is outside the " + numLayers
+                    + "-layer vision tower");
+        }
+        return run;
+    }
+
+    /** k = 1/downsample_ratio, which must be a whole number (0.5 → 2). */
+    static int shuffleFactor(double ratio) {
+        long k = Math.round(1.0 / ratio);
+        if (ratio <= 0 || k < 1 || Math.abs(k * ratio - 1.0) > 1e-9) {
+            throw new ModelFormatException("downsample_ratio " + ratio + " is not 1/k for a whole k");
+        }
+        return (int) k;
+    }
+}
