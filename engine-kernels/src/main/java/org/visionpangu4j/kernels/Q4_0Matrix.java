@@ -88,34 +88,44 @@ public final class Q4_0Matrix extends WeightMatrix {
     // ---- quantization -------------------------------------------------------------------------------------
 
     /**
-     * Quantizes x[off .. off+32) into the 16 bytes q[qOff ..) and returns the scale's F16 bits (ggml's
-     * quantize_row_q4_0_ref). {@code where} names the block in errors.
+     * Quantizes x[off .. off+32) into the 16 bytes q[qOff ..) and returns the scale's F16 bits: ggml's
+     * quantize_row_q4_0_ref in vectors (the same float operations, so the same bits), nibbles stored as q XOR 8.
+     * q needs 8 bytes of slack past the block at 128 bits. {@code name}, {@code r}, {@code b} name the block in
+     * errors.
      */
-    static short quantizeBlock(float[] x, int off, byte[] q, int qOff, String where) {
-        float amax = 0f;
-        float max = 0f;
-        for (int j = 0; j < QK; j++) {
-            float v = x[off + j];
-            if (!Float.isFinite(v)) {
-                throw new ModelFormatException(where + " contains a non-finite value; cannot quantize to Q4_0");
-            }
-            if (amax < Math.abs(v)) {
-                amax = Math.abs(v);
-                max = v;
+    static short quantizeBlock(float[] x, int off, byte[] q, int qOff, String name, int r, int b) {
+        FloatVector m = FloatVector.zero(F);
+        for (int e = 0; e < QK; e += L) {
+            m = m.max(FloatVector.fromArray(F, x, off + e).abs()); // NaN propagates, as Math.max
+        }
+        float amax = m.reduceLanes(VectorOperators.MAX);
+        if (!Float.isFinite(amax)) {
+            throw new ModelFormatException(name + " row " + r + " block " + b + " contains a non-finite value; cannot quantize to Q4_0");
+        }
+        float max = 0f; // ggml keeps the first element of largest |x| (strict <), or 0 for an all-zero block
+        for (int j = 0; amax > 0f && j < QK; j++) {
+            if (Math.abs(x[off + j]) == amax) {
+                max = x[off + j];
+                break;
             }
         }
         float d = max / -8f;
         float id = d != 0f ? 1f / d : 0f;
         short d16 = Float.floatToFloat16(d);
         if (Float.isInfinite(Float.float16ToFloat(d16))) {
-            throw new ModelFormatException(where + ": max |x| = " + amax + " overflows the F16 scale of Q4_0");
+            throw new ModelFormatException(name + " row " + r + " block " + b + ": max |x| = " + amax + " overflows the F16 scale of Q4_0");
         }
-        for (int j = 0; j < QK / 2; j++) {
-            int lo = Math.min(15, (int) (x[off + j] * id + 8.5f));
-            int hi = Math.min(15, (int) (x[off + QK / 2 + j] * id + 8.5f));
-            q[qOff + j] = (byte) ((lo ^ 8) | ((hi ^ 8) << 4));
+        for (int e = 0; e < QK / 2; e += L) {
+            IntVector lo = level(FloatVector.fromArray(F, x, off + e), id);
+            IntVector hi = level(FloatVector.fromArray(F, x, off + QK / 2 + e), id);
+            Widen.storeBytes(lo.lanewise(VectorOperators.XOR, 8).or(hi.lanewise(VectorOperators.XOR, 8).lanewise(VectorOperators.LSHL, 4)), q, qOff + e);
         }
         return d16;
+    }
+
+    // min(15, (int) (x·id + 8.5f)) per lane: a float multiply then a float add, as ggml's C (no fused multiply-add).
+    private static IntVector level(FloatVector x, float id) {
+        return ((IntVector) x.mul(id).add(8.5f).convert(VectorOperators.F2I, 0)).min(15);
     }
 
     static Q4_0Matrix quantize(WeightMatrix src, Arena arena, WorkerPool pool) {
@@ -127,11 +137,11 @@ public final class Q4_0Matrix extends WeightMatrix {
         MemorySegment sc = arena.allocate(2L * rows * nb + Widen.PAD, 64);
         pool.parallelFor(0, rows, 8, (r0, r1) -> {
             float[] x = new float[nb * QK];
-            byte[] q = new byte[rowBytes];
+            byte[] q = new byte[rowBytes + Widen.PAD];
             for (int r = r0; r < r1; r++) {
                 src.decode(r, 0, cols, x, 0);
                 for (int b = 0; b < nb; b++) {
-                    short d = quantizeBlock(x, b * QK, q, b * QK / 2, src.name() + " row " + r + " block " + b);
+                    short d = quantizeBlock(x, b * QK, q, b * QK / 2, src.name(), r, b);
                     sc.set(SHORT_LE, 2L * ((long) r * nb + b), d);
                 }
                 MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, (long) r * rowBytes, rowBytes);

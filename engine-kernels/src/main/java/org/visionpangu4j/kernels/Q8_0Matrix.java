@@ -82,25 +82,27 @@ public final class Q8_0Matrix extends WeightMatrix {
     // ---- quantization -------------------------------------------------------------------------------------
 
     /**
-     * Quantizes x[off .. off+32) into q[qOff .. qOff+32) and returns the scale's F16 bits (ggml's
-     * quantize_row_q8_0_ref). {@code where} names the block in errors.
+     * Quantizes x[off .. off+32) into q[qOff .. qOff+32) and returns the scale's F16 bits: ggml's
+     * quantize_row_q8_0_ref in vectors (the same float operations, so the same bits). q needs 8 bytes of slack
+     * past the block at 128 bits. {@code name}, {@code r}, {@code b} name the block in errors.
      */
-    static short quantizeBlock(float[] x, int off, byte[] q, int qOff, String where) {
-        float amax = 0f;
-        for (int j = 0; j < QK; j++) {
-            amax = Math.max(amax, Math.abs(x[off + j]));
+    static short quantizeBlock(float[] x, int off, byte[] q, int qOff, String name, int r, int b) {
+        FloatVector m = FloatVector.zero(F);
+        for (int e = 0; e < QK; e += L) {
+            m = m.max(FloatVector.fromArray(F, x, off + e).abs()); // NaN propagates, as Math.max
         }
+        float amax = m.reduceLanes(VectorOperators.MAX);
         if (!Float.isFinite(amax)) {
-            throw new ModelFormatException(where + " contains a non-finite value; cannot quantize to Q8_0");
+            throw new ModelFormatException(name + " row " + r + " block " + b + " contains a non-finite value; cannot quantize to Q8_0");
         }
         float d = amax / 127f;
         float id = d != 0f ? 1f / d : 0f;
         short d16 = Float.floatToFloat16(d);
         if (Float.isInfinite(Float.float16ToFloat(d16))) {
-            throw new ModelFormatException(where + ": max |x| = " + amax + " overflows the F16 scale of Q8_0");
+            throw new ModelFormatException(name + " row " + r + " block " + b + ": max |x| = " + amax + " overflows the F16 scale of Q8_0");
         }
-        for (int j = 0; j < QK; j++) {
-            q[qOff + j] = (byte) roundHalfAway(x[off + j] * id);
+        for (int e = 0; e < QK; e += L) {
+            Widen.storeBytes(Widen.roundHalfAway(FloatVector.fromArray(F, x, off + e).mul(id)), q, qOff + e);
         }
         return d16;
     }
@@ -119,11 +121,11 @@ public final class Q8_0Matrix extends WeightMatrix {
         MemorySegment sc = arena.allocate(2L * rows * nb + Widen.PAD, 64);
         pool.parallelFor(0, rows, 8, (r0, r1) -> {
             float[] x = new float[nb * QK];
-            byte[] q = new byte[nb * QK];
+            byte[] q = new byte[nb * QK + Widen.PAD];
             for (int r = r0; r < r1; r++) {
                 src.decode(r, 0, cols, x, 0);
                 for (int b = 0; b < nb; b++) {
-                    short d = quantizeBlock(x, b * QK, q, b * QK, src.name() + " row " + r + " block " + b);
+                    short d = quantizeBlock(x, b * QK, q, b * QK, src.name(), r, b);
                     sc.set(SHORT_LE, 2L * ((long) r * nb + b), d);
                 }
                 MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, (long) r * nb * QK, nb * QK);
