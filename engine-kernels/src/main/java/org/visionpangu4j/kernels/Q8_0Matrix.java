@@ -27,7 +27,22 @@ import java.nio.ByteOrder;
  * vector loads. A short last block is zero-padded (its pad quants are 0); kernels never read x beyond cols.
  *
  * <p>Compute path: quants are widened to F32 and FMA'd with x (the "dequantize" path); per block,
- * s = Σ q·x is formed in a vector and acc += d·s.
+ * s = Σ q·x is formed in a vector and acc += d·s, with the F16 scales of the rows in flight converted once per pass.
+ * The alternative, x quantized to int8 per block and Σ qw·qx in integer lanes ({@link #gemvRowsInt8}, kept for the
+ * benchmark and tested), was measured with {@code QuantPathBench} (1 thread, kernel only, weight GB/s, Xeon 2-core
+ * VM under load from other jobs, JDK 25, 2026-11-26; errors are ±30–80%):
+ * <pre>
+ *   width   rows×cols     dequant   int8
+ *   512     1024×1536     18.8      10.8
+ *   512     16384×1536    15.0      11.3
+ *   256     1024×1536     11.5–13.0  4.0–6.0
+ *   256     16384×1536     8.8–9.9   2.2–6.2
+ *   128     1024×1536      3.6–4.0   4.0–4.1
+ *   128     16384×1536     2.4–3.7   2.6–4.2
+ * </pre>
+ * Without VNNI (the Vector API has no int8 dot product) the integer path needs more instructions per weight than
+ * widen-and-FMA. Dequantize is kept at every width: it wins clearly at 256 and 512 bits; at 128 bits the two are
+ * within the noise, and dequantize keeps the exact numerics (no activation rounding) identical across widths.
  */
 public final class Q8_0Matrix extends WeightMatrix {
     static final int QK = 32;
@@ -173,21 +188,24 @@ public final class Q8_0Matrix extends WeightMatrix {
     }
 
     /**
-     * Rows per GEMV pass: four at 512 bits; two at narrower widths, where a block takes more slices and a
-     * four-row body is too large for C2 to unroll the slice loop (measured: 2.5× slower at 256 bits).
+     * Rows per GEMV pass: four at 512 bits, two at 256, one at 128. At narrower widths a block takes more slices,
+     * and a multi-row body grows too large for C2 to unroll the slice loop (measured at 256 bits: two rows 2×
+     * faster than four; at 128 bits: one row 1.3× faster than two).
      */
-    private static final int ROWS = L >= 16 ? 4 : 2;
+    private static final int ROWS = L >= 16 ? 4 : L >= 8 ? 2 : 1;
 
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
-        float[] d = Widen.scratch(ROWS * nb);
         int r = r0;
-        for (; r + ROWS <= r1; r += ROWS) {
-            Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
-            if (ROWS == 4) {
-                dot4(r, x, xOff, d, bias, y, yOff, accumulate);
-            } else {
-                dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+        if (ROWS > 1) {
+            float[] d = Widen.scratch(ROWS * nb);
+            for (; r + ROWS <= r1; r += ROWS) {
+                Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
+                if (ROWS == 4) {
+                    dot4(r, x, xOff, d, bias, y, yOff, accumulate);
+                } else {
+                    dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+                }
             }
         }
         for (; r < r1; r++) {
