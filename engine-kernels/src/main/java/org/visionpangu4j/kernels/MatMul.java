@@ -195,7 +195,8 @@ public final class MatMul {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         int k = 0;
-        for (; k + 2 <= kc; k += 2) { // two k per iteration halves the loop overhead (C2 does not unroll this body)
+        int kEven = kc & ~1;
+        for (; k < kEven; k += 2) { // two k per iteration halves the loop overhead (C2 does not unroll this body)
             int bk = bo + k * P;
             int ak = ao + k * MR;
             FloatVector b0 = FloatVector.fromArray(F, b, bk);
