@@ -1,14 +1,22 @@
 package org.visionpangu4j.kernels;
 
 import static org.visionpangu4j.kernels.KvCache.TILE;
+import static org.visionpangu4j.kernels.SimdMath.EXP2_LO;
 import static org.visionpangu4j.kernels.SimdMath.F;
+import static org.visionpangu4j.kernels.SimdMath.P1;
+import static org.visionpangu4j.kernels.SimdMath.P2;
+import static org.visionpangu4j.kernels.SimdMath.P3;
+import static org.visionpangu4j.kernels.SimdMath.P4;
+import static org.visionpangu4j.kernels.SimdMath.P5;
+import static org.visionpangu4j.kernels.SimdMath.P6;
+import static org.visionpangu4j.kernels.SimdMath.ROUND_MAGIC;
+import static org.visionpangu4j.kernels.SimdMath.ROUND_MAGIC_BITS;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -337,7 +345,19 @@ public final class Attention {
             }
             sc.m[row] = m;
             for (int j = 0; j < nv; j += L) {
-                FloatVector p = SimdMath.exp2NonPositive(FloatVector.fromArray(F, s, sOff + j).sub(m));
+                // 2^(s − m) ≤ 1 as described at SimdMath.EXP2_LO: k = round(x), 2^(x − k) by polynomial, 2^k by bits
+                FloatVector xc = FloatVector.fromArray(F, s, sOff + j).sub(m).max(EXP2_LO);
+                FloatVector kPlusMagic = xc.add(ROUND_MAGIC);
+                FloatVector frac = xc.sub(kPlusMagic.sub(ROUND_MAGIC));
+                FloatVector p = frac.fma(P6, P5);
+                p = p.fma(frac, FloatVector.broadcast(F, P4));
+                p = p.fma(frac, FloatVector.broadcast(F, P3));
+                p = p.fma(frac, FloatVector.broadcast(F, P2));
+                p = p.fma(frac, FloatVector.broadcast(F, P1));
+                p = p.fma(frac, FloatVector.broadcast(F, 1f));
+                FloatVector scale = kPlusMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                p = p.mul(scale);
                 p.intoArray(s, sOff + j);
                 lv = lv.add(p);
             }
@@ -366,7 +386,7 @@ public final class Attention {
     private static void writeOut(Scratch sc, int rows, int D, int rowDim, float[] out) {
         int L = F.length();
         for (int r = 0; r < rows; r++) {
-            float inv = 1f / SimdMath.sum(FloatVector.fromArray(F, sc.l, r * L));
+            float inv = 1f / SimdMath.sum(sc.l, r * L);
             int src = r * rowDim;
             int dst = sc.rowOut[r];
             int i = 0;
