@@ -43,3 +43,8 @@ print('erf max abs error after float rounding', np.max(np.abs(r.astype(np.float3
 h = float(mp.log(2) / 2) * 1.0005
 e = [c / h ** i for i, c in enumerate(fit(mp.exp, -h, h, 6, rel=True))]
 print('EXP', [float(np.float32(c)) for c in e])
+
+# 2^r on |r| <= 1/2 (slightly widened), relative fit, monomials of r
+h = 0.5 * 1.0005
+e2 = [c / h ** i for i, c in enumerate(fit(lambda r: mp.power(2, r), -h, h, 6, rel=True))]
+print('EXP2', [float(np.float32(c)) for c in e2])

@@ -325,7 +325,7 @@ public final class Engine implements AutoCloseable {
     private float[] embed(int[] ids, float[] features) {
         int hidden = decoder.hiddenSize();
         int context = tokenizer.imageTokens().imgContext();
-        float[] x = new float[ids.length * hidden];
+        float[] x = decoder.embed(ids);
         int next = 0;
         for (int t = 0; t < ids.length; t++) {
             if (ids[t] == context) {
@@ -334,8 +334,6 @@ public final class Engine implements AutoCloseable {
                 }
                 System.arraycopy(features, next * hidden, x, t * hidden, hidden);
                 next++;
-            } else {
-                decoder.weights().embedding().decodeRow(ids[t], x, t * hidden);
             }
         }
         if (next * hidden != features.length) {

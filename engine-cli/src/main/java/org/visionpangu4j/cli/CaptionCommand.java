@@ -1,11 +1,8 @@
 package org.visionpangu4j.cli;
 
 import org.visionpangu4j.ChatMessage;
-import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.ImageInput;
-import org.visionpangu4j.TextListener;
-import org.visionpangu4j.llm.generate.GenerationOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +12,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -43,30 +39,13 @@ final class CaptionCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        GenerationOptions gen = flags.generationOptions();
-        Path dir = ModelLocator.orDemo(model, err);
-        try (Engine engine = Engine.load(dir, flags.engineOptions().progress(Progress.to(err)).build())) {
+        flags.generationOptions(); // validate the flags before loading anything
+        try (Engine engine = flags.open(ModelLocator.orDemo(model, err), err)) {
             for (Path image : images) {
-                List<ChatMessage> messages = new ArrayList<>();
-                if (flags.system != null) {
-                    messages.add(ChatMessage.system(flags.system));
+                if (images.size() > 1 && !flags.json) {
+                    out.println("== " + image);
                 }
-                messages.add(ChatMessage.user(prompt, ImageInput.of(image)));
-                if (flags.json) {
-                    Completion c = engine.chat(messages, gen);
-                    out.println(Results.toJson(image.toString(), c));
-                } else {
-                    if (images.size() > 1) {
-                        out.println("== " + image);
-                    }
-                    Completion c = engine.chat(messages, gen, piece -> {
-                        out.print(piece);
-                        out.flush();
-                    }, null);
-                    out.println();
-                    ChatCommand.reportSpeed(err, c);
-                }
-                out.flush();
+                flags.respond(engine, ChatMessage.user(prompt, ImageInput.of(image)), image.toString(), out, err);
             }
         }
         return 0;

@@ -1,10 +1,8 @@
 package org.visionpangu4j.cli;
 
 import org.visionpangu4j.ChatMessage;
-import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.ImageInput;
-import org.visionpangu4j.llm.generate.GenerationOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,9 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code visionpangu chat --model DIR --prompt TEXT [--image FILE]...}: one reply, text-only or with images. */
@@ -42,40 +38,11 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        GenerationOptions gen = flags.generationOptions();
-        Path dir = ModelLocator.require(model);
-        List<ChatMessage> messages = new ArrayList<>();
-        if (flags.system != null) {
-            messages.add(ChatMessage.system(flags.system));
+        flags.generationOptions(); // validate the flags before loading anything
+        ChatMessage user = ChatMessage.user(prompt, images.stream().map(ImageInput::of).toArray(ImageInput[]::new));
+        try (Engine engine = flags.open(ModelLocator.require(model), err)) {
+            flags.respond(engine, user, null, out, err);
         }
-        messages.add(ChatMessage.user(prompt, images.stream().map(ImageInput::of).toArray(ImageInput[]::new)));
-        try (Engine engine = Engine.load(dir, flags.engineOptions().progress(Progress.to(err)).build())) {
-            if (flags.json) {
-                Completion c = engine.chat(messages, gen);
-                out.println(Results.toJson(null, c));
-            } else {
-                Completion c = engine.chat(messages, gen, piece -> {
-                    out.print(piece);
-                    out.flush();
-                }, null);
-                out.println();
-                reportSpeed(err, c);
-            }
-        }
-        out.flush();
         return 0;
-    }
-
-    /** One stderr line of timings, when stderr is a terminal. */
-    static void reportSpeed(PrintWriter err, Completion c) {
-        if (!Progress.interactive()) {
-            return;
-        }
-        Completion.Timings t = c.timings();
-        err.println(String.format(Locale.ROOT,
-                "visionpangu: %d prompt tokens, %d generated (%s); first token %.2f s, decode %.1f tokens/s",
-                c.promptTokenIds().length, c.tokenIds().length, c.stopReason().name().toLowerCase(Locale.ROOT),
-                t.firstTokenMillis() / 1000, t.decodeTokensPerSecond()));
-        err.flush();
     }
 }

@@ -1,12 +1,19 @@
 package org.visionpangu4j.cli;
 
+import org.visionpangu4j.ChatMessage;
+import org.visionpangu4j.Completion;
+import org.visionpangu4j.Engine;
 import org.visionpangu4j.EngineOptions;
 import org.visionpangu4j.kernels.KvCache;
 import org.visionpangu4j.kernels.WeightFormat;
 import org.visionpangu4j.llm.generate.GenerationOptions;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Options shared by {@code caption} and {@code chat}: engine settings and how to generate. */
 final class GenerationFlags {
@@ -58,6 +65,47 @@ final class GenerationFlags {
 
     @Option(names = "--json", description = "Print one JSON object per result instead of streaming text.")
     boolean json;
+
+    /** Loads the engine for {@code dir} with these flags, progress on {@code err}. */
+    Engine open(Path dir, PrintWriter err) {
+        return Engine.load(dir, engineOptions().progress(Progress.to(err)).build());
+    }
+
+    /**
+     * Answers one user turn (after the --system turn, if any): with --json one object on {@code out}, else the
+     * reply streamed to {@code out} and a speed line on {@code err}.
+     */
+    void respond(Engine engine, ChatMessage user, String image, PrintWriter out, PrintWriter err) {
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) {
+            messages.add(ChatMessage.system(system));
+        }
+        messages.add(user);
+        if (json) {
+            out.println(Results.toJson(image, engine.chat(messages, generationOptions())));
+        } else {
+            Completion c = engine.chat(messages, generationOptions(), piece -> {
+                out.print(piece);
+                out.flush();
+            }, null);
+            out.println();
+            reportSpeed(err, c);
+        }
+        out.flush();
+    }
+
+    /** One stderr line of timings, when stderr is a terminal. */
+    private static void reportSpeed(PrintWriter err, Completion c) {
+        if (!Progress.interactive()) {
+            return;
+        }
+        Completion.Timings t = c.timings();
+        err.println(String.format(Locale.ROOT,
+                "visionpangu: %d prompt tokens, %d generated (%s); first token %.2f s, decode %.1f tokens/s",
+                c.promptTokenIds().length, c.tokenIds().length, c.stopReason().name().toLowerCase(Locale.ROOT),
+                t.firstTokenMillis() / 1000, t.decodeTokensPerSecond()));
+        err.flush();
+    }
 
     GenerationOptions generationOptions() {
         if (greedy && temperature != null && temperature > 0) {

@@ -24,10 +24,10 @@ import org.visionpangu4j.core.parallel.WorkerPool;
  * <pre>
  *   for each key step:                              (int8 cache: dequantise the step's K and V first, vectorised)
  *     for each tile of 4 query rows:
- *       S[4, step]  = Q[4, D] · Kᵀ[D, step]         broadcast-FMA over transposed key tiles, 4×2 register tile
+ *       S[4, step]  = Q[4, D] · Kᵀ[D, step]         broadcast-FMA over transposed key tiles, 4×4 or 4×2 register tile
  *       per row:      mask keys past the row's limit; online softmax (running max m, running sum l) turns S
  *                     into P and rescales the row's accumulator O by exp(m_old − m_new)
- *       O[4, D]    += P[4, step] · V[step, D]       broadcast-FMA over value rows, 4×2 register tile
+ *       O[4, D]    += P[4, step] · V[step, D]       broadcast-FMA over value rows, 4×4 or 4×2 register tile
  *   out = O / l
  * </pre>
  * The step's keys and values are reused from L1/L2 by every tile of the block. Scratch (packed Q, S, O, the
@@ -39,13 +39,30 @@ public final class Attention {
     private static final int MR = 4;
     /** Query rows per job. */
     private static final int QB = 64;
-    /** Keys per fused score/accumulate group: two vectors. */
-    private static final int KG = 2 * F.length();
+    /**
+     * 16-float vectors (AVX-512, SVE-512) come with 32 registers: a 4×4 register tile (16 accumulators) fits and
+     * beats 4×2 (fewer loads per FMA, more independent FMA chains). Narrower widths keep 4×2: AVX2 has 16 registers.
+     */
+    private static final boolean WIDE = F.length() == 16;
+    /** Vectors of keys (scores) or value columns (accumulation) per register tile. */
+    private static final int NV = WIDE ? 4 : 2;
+    /** Keys per score group. */
+    private static final int KG = NV * F.length();
     /** int8 lanes widened to one float vector (at 128 bits, 8 are loaded and the low 4 used). */
     private static final VectorSpecies<Byte> B =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, F.length() * 8)));
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2 = 0.6931471805599453;
+    private static final int STEP_FLOATS = 4096;
     private static final AtomicLong CALLS = new AtomicLong();
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    static {
+        if (F.length() > TILE) {
+            throw new UnsupportedOperationException("attention kernels support vectors of up to " + TILE
+                    + " floats (512 bits); " + Simd.describe() + " needs a wider key tile");
+        }
+    }
 
     private Attention() {
     }
@@ -81,7 +98,7 @@ public final class Attention {
         int group = nHeads / kvHeads;
         int rowsPerHead = T * group;
         int blocks = (rowsPerHead + QB - 1) / QB;
-        float scale = (float) (1.0 / Math.sqrt(hd));
+        float scale = (float) (LOG2E / Math.sqrt(hd));
         pool.parallelFor(0, kvHeads * blocks, 1, (a, b) -> {
             Scratch sc = SCRATCH.get();
             for (int job = a; job < b; job++) {
@@ -128,7 +145,7 @@ public final class Attention {
         }
         int blocks = (T + QB - 1) / QB;
         int rowDim = (headDim + TILE - 1) / TILE * TILE;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float scale = (float) (LOG2E / Math.sqrt(headDim));
         long call = CALLS.incrementAndGet();
         pool.parallelFor(0, nHeads * blocks, 1, (a, b) -> {
             Scratch sc = SCRATCH.get();
@@ -152,18 +169,19 @@ public final class Attention {
         });
     }
 
-    /** Keys per online-softmax step: ~16 KB of keys (and of values), a multiple of 32, in [32, 256]. */
+    /** Keys per online-softmax step: ~16 KB of keys (and of values), a multiple of KG, in [KG, 256]. */
     private static int stepFor(int headDim) {
-        return Math.max(32, Math.min(256, 4096 / headDim / 32 * 32));
+        return Math.max(KG, Math.min(256, STEP_FLOATS / headDim / KG * KG));
     }
 
     private static int zigzag(int i, int n) {
         return (i & 1) == 0 ? i / 2 : n - 1 - i / 2;
     }
 
-    /** Copies one head's keys into transposed tiles (zero-padded to a multiple of 32 keys) and values into rows. */
+    /** Copies one head's keys into transposed tiles (zero-padded to whole tiles and key groups) and values into rows. */
     private static void packHead(Scratch sc, float[] qkv, int T, int D, int rowDim, int rowStride, int k0, int v0) {
-        int keys = (T + 31) / 32 * 32;
+        int pad = Math.max(KG, TILE); // whole tiles, whole key groups
+        int keys = (T + pad - 1) / pad * pad;
         sc.ensurePacked(keys * D, T * rowDim);
         float[] kt = sc.kt;
         float[] v = sc.v;
@@ -181,38 +199,15 @@ public final class Attention {
     /**
      * The blocked attention of rows query rows (described by sc.rowQ/rowOut/rowLimit) against one KV head: the
      * cache's (cache != null) or the packed one in sc.kt/sc.v.
+     *
+     * <p>The work is split into methods that each take arrays and compile on their own: a vector value passed to a
+     * method the JIT did not inline is boxed, and a single huge method makes such inlining failures likely.
      */
     private static void attendBlock(Scratch sc, int rows, int D, int rowDim, float scale, float[] q, float[] out,
                                     KvCache cache, int layer, int kvh) {
         int tiles = (rows + MR - 1) / MR;
         int step = stepFor(D);
-        float[] qp = sc.q;
-        float[] s = sc.s;
-        float[] o = sc.o;
-        float[] ml = sc.ml;
-        // Q packed as [tile][i][MR] and pre-scaled; padding rows are zero.
-        Arrays.fill(qp, 0, tiles * D * MR, 0f);
-        int maxLimit = 0;
-        for (int r = 0; r < rows; r++) {
-            int base = (r / MR) * D * MR + r % MR;
-            for (int i = 0; i < D; i++) {
-                qp[base + i * MR] = q[sc.rowQ[r] + i] * scale;
-            }
-            maxLimit = Math.max(maxLimit, sc.rowLimit[r]);
-        }
-        for (int t = 0; t < tiles; t++) {
-            int lim = 0;
-            for (int r = t * MR; r < Math.min(rows, t * MR + MR); r++) {
-                lim = Math.max(lim, sc.rowLimit[r]);
-            }
-            sc.tileLimit[t] = lim;
-        }
-        Arrays.fill(o, 0, tiles * MR * rowDim, 0f);
-        for (int r = 0; r < tiles * MR; r++) {
-            ml[2 * r] = Float.NEGATIVE_INFINITY;
-            ml[2 * r + 1] = 0f;
-        }
-
+        int maxLimit = packQueries(sc, rows, D, scale, q);
         boolean int8 = cache != null && cache.type() == KvCache.Type.INT8;
         for (int s0 = 0; s0 < maxLimit; s0 += step) {
             int n = Math.min(step, maxLimit - s0);
@@ -243,53 +238,284 @@ public final class Attention {
                     continue;
                 }
                 int nt = Math.min(n, lim - s0);
-                int qBase = t * D * MR;
-                for (int c = 0; c < nt; c += KG) {
-                    int k = s0 + c;
-                    int at0 = ktBase + (k / TILE) * TILE * D + k % TILE;
-                    int k1 = k + F.length();
-                    int at1 = ktBase + (k1 / TILE) * TILE * D + k1 % TILE;
-                    scores4x2(qp, qBase, kt, at0, at1, D, s, c, step);
-                }
-                for (int r = 0; r < MR; r++) {
-                    int row = t * MR + r;
-                    int sOff = r * step;
-                    if (row >= rows) {
-                        Arrays.fill(s, sOff, sOff + nt, 0f); // padding row: contributes nothing
-                        continue;
-                    }
-                    int nr = Math.max(0, Math.min(nt, sc.rowLimit[row] - s0));
-                    Arrays.fill(s, sOff + nr, sOff + nt, Float.NEGATIVE_INFINITY);
-                    float alpha = VectorMath.softmaxOnline(s, sOff, nt, ml, 2 * row);
-                    if (alpha != 1f) {
-                        VectorMath.scale(o, row * rowDim, rowDim, alpha);
-                    }
-                }
-                int oOff = t * MR * rowDim;
-                int vRow0 = vBase + s0 * rowDim;
-                int d = 0;
-                for (; d + KG <= rowDim; d += KG) {
-                    accumulate4x2(s, step, v, vRow0 + d, rowDim, nt, o, oOff + d, rowDim);
-                }
-                if (d < rowDim) {
-                    accumulate4x1(s, step, v, vRow0 + d, rowDim, nt, o, oOff + d, rowDim);
-                }
+                scores(sc.q, t * D * MR, kt, ktBase, s0, nt, D, sc.s, step);
+                softmaxTile(sc, t, rows, s0, nt, step, rowDim);
+                accumulate(sc.s, step, v, vBase + s0 * rowDim, rowDim, nt, sc.o, t * MR * rowDim);
             }
         }
+        writeOut(sc, rows, D, rowDim, out);
+    }
 
+    /**
+     * Packs the block's queries as [tile][i][MR], pre-scaled by log2(e)/√D (padding rows zero); resets O and the
+     * softmax state.
+     */
+    private static int packQueries(Scratch sc, int rows, int D, float scale, float[] q) {
+        int tiles = (rows + MR - 1) / MR;
+        float[] qp = sc.q;
+        Arrays.fill(qp, 0, tiles * D * MR, 0f);
+        int maxLimit = 0;
         for (int r = 0; r < rows; r++) {
-            float inv = 1f / ml[2 * r + 1];
+            int base = (r / MR) * D * MR + r % MR;
+            int src = sc.rowQ[r];
+            for (int i = 0; i < D; i++) {
+                qp[base + i * MR] = q[src + i] * scale;
+            }
+            maxLimit = Math.max(maxLimit, sc.rowLimit[r]);
+        }
+        for (int t = 0; t < tiles; t++) {
+            int lim = 0;
+            for (int r = t * MR; r < Math.min(rows, t * MR + MR); r++) {
+                lim = Math.max(lim, sc.rowLimit[r]);
+            }
+            sc.tileLimit[t] = lim;
+        }
+        int rowDim = sc.rowDim;
+        Arrays.fill(sc.o, 0, tiles * MR * rowDim, 0f);
+        Arrays.fill(sc.m, 0, tiles * MR, Float.NEGATIVE_INFINITY);
+        Arrays.fill(sc.l, 0, tiles * MR * F.length(), 0f);
+        return maxLimit;
+    }
+
+    /** S[4][0 .. nt) of one tile for keys s0 .. s0+nt, in groups of two vectors of keys. */
+    private static void scores(float[] qp, int qBase, float[] kt, int ktBase, int s0, int nt, int D, float[] s,
+                               int step) {
+        int L = F.length();
+        for (int c = 0; c < nt; c += KG) {
+            int k0 = s0 + c;
+            int at0 = ktBase + (k0 / TILE) * TILE * D + k0 % TILE;
+            if (WIDE) {
+                scores4x4(qp, qBase, kt, at0, TILE * D, D, s, c, step); // one 16-key tile per vector
+            } else {
+                int k1 = k0 + L;
+                int at1 = ktBase + (k1 / TILE) * TILE * D + k1 % TILE;
+                scores4x2(qp, qBase, kt, at0, at1, D, s, c, step);
+            }
+        }
+    }
+
+    /**
+     * Online softmax of one tile's rows over one key step: masks keys past each row's limit, turns S into
+     * P = 2^(S − m_new), rescales the row's O and running sum by 2^(m_old − m_new) (scores are in log2 units: the
+     * queries were scaled by log2(e)/√D, so 2^S = e^(q·k/√D)). The running sum l is kept
+     * per lane (sc.l, one vector per row) and reduced only at the end. Works on whole vectors: the scores past nt
+     * up to the next vector boundary were computed too, and are masked like the rest.
+     */
+    private static void softmaxTile(Scratch sc, int t, int rows, int s0, int nt, int step, int rowDim) {
+        int L = F.length();
+        int nv = (nt + L - 1) / L * L;
+        float[] s = sc.s;
+        float[] o = sc.o;
+        for (int r = 0; r < MR; r++) {
+            int row = t * MR + r;
+            int sOff = r * step;
+            if (row >= rows) {
+                Arrays.fill(s, sOff, sOff + nt, 0f); // padding row: contributes nothing
+                continue;
+            }
+            int visible = Math.max(0, Math.min(nt, sc.rowLimit[row] - s0));
+            if (visible < nv) {
+                Arrays.fill(s, sOff + visible, sOff + nv, Float.NEGATIVE_INFINITY);
+            }
+            FloatVector mx = FloatVector.fromArray(F, s, sOff);
+            for (int j = L; j < nv; j += L) {
+                mx = mx.max(FloatVector.fromArray(F, s, sOff + j));
+            }
+            float mOld = sc.m[row];
+            float m = Math.max(mOld, mx.reduceLanes(VectorOperators.MAX));
+            if (m == Float.NEGATIVE_INFINITY) {
+                Arrays.fill(s, sOff, sOff + nv, 0f); // nothing visible yet
+                continue;
+            }
+            FloatVector lv = FloatVector.fromArray(F, sc.l, row * L);
+            if (m != mOld && mOld != Float.NEGATIVE_INFINITY) {
+                float alpha = (float) Math.exp((mOld - m) * LN2);
+                lv = lv.mul(alpha);
+                for (int d = row * rowDim; d < (row + 1) * rowDim; d += L) {
+                    FloatVector.fromArray(F, o, d).mul(alpha).intoArray(o, d);
+                }
+            }
+            sc.m[row] = m;
+            for (int j = 0; j < nv; j += L) {
+                FloatVector p = SimdMath.exp2NonPositive(FloatVector.fromArray(F, s, sOff + j).sub(m));
+                p.intoArray(s, sOff + j);
+                lv = lv.add(p);
+            }
+            lv.intoArray(sc.l, row * L);
+        }
+    }
+
+    /** O[4][0 .. rowDim) += P[4][0 .. nt) · V[nt][rowDim] for one tile, NV vectors of columns at a time. */
+    private static void accumulate(float[] p, int step, float[] v, int v0, int rowDim, int nt, float[] o, int oOff) {
+        int L = F.length();
+        int d = 0;
+        if (WIDE) {
+            for (; d + 4 * L <= rowDim; d += 4 * L) {
+                accumulate4x4(p, step, v, v0 + d, rowDim, nt, o, oOff + d, rowDim);
+            }
+        }
+        for (; d + 2 * L <= rowDim; d += 2 * L) {
+            accumulate4x2(p, step, v, v0 + d, rowDim, nt, o, oOff + d, rowDim);
+        }
+        if (d < rowDim) { // rowDim is a multiple of 16, so at most one vector is left
+            accumulate4x1(p, step, v, v0 + d, rowDim, nt, o, oOff + d, rowDim);
+        }
+    }
+
+    /** out row = O row / l. */
+    private static void writeOut(Scratch sc, int rows, int D, int rowDim, float[] out) {
+        int L = F.length();
+        for (int r = 0; r < rows; r++) {
+            float inv = 1f / SimdMath.sum(FloatVector.fromArray(F, sc.l, r * L));
             int src = r * rowDim;
             int dst = sc.rowOut[r];
             int i = 0;
-            for (int bound = F.loopBound(D); i < bound; i += F.length()) {
-                FloatVector.fromArray(F, o, src + i).mul(inv).intoArray(out, dst + i);
+            for (int bound = F.loopBound(D); i < bound; i += L) {
+                FloatVector.fromArray(F, sc.o, src + i).mul(inv).intoArray(out, dst + i);
             }
-            if (i < D) {
-                VectorMask<Float> m = F.indexInRange(i, D);
-                FloatVector.fromArray(F, o, src + i, m).mul(inv).intoArray(out, dst + i, m);
+            for (; i < D; i++) {
+                out[dst + i] = sc.o[src + i] * inv;
             }
         }
+    }
+
+    /**
+     * S[r][c .. c+4L) = Σ_i Qp[i][r] · Kᵀ[i][keys] for the 4 rows of a tile and four vectors of keys, vector j
+     * starting at at0 + j·tileStride (element i is TILE floats further on).
+     */
+    private static void scores4x4(float[] qp, int qBase, float[] kt, int at0, int tileStride, int D, float[] s,
+                                  int c, int sStride) {
+        int at1 = at0 + tileStride;
+        int at2 = at1 + tileStride;
+        int at3 = at2 + tileStride;
+        FloatVector s00 = FloatVector.zero(F);
+        FloatVector s01 = FloatVector.zero(F);
+        FloatVector s02 = FloatVector.zero(F);
+        FloatVector s03 = FloatVector.zero(F);
+        FloatVector s10 = FloatVector.zero(F);
+        FloatVector s11 = FloatVector.zero(F);
+        FloatVector s12 = FloatVector.zero(F);
+        FloatVector s13 = FloatVector.zero(F);
+        FloatVector s20 = FloatVector.zero(F);
+        FloatVector s21 = FloatVector.zero(F);
+        FloatVector s22 = FloatVector.zero(F);
+        FloatVector s23 = FloatVector.zero(F);
+        FloatVector s30 = FloatVector.zero(F);
+        FloatVector s31 = FloatVector.zero(F);
+        FloatVector s32 = FloatVector.zero(F);
+        FloatVector s33 = FloatVector.zero(F);
+        for (int i = 0; i < D; i++) {
+            FloatVector k0 = FloatVector.fromArray(F, kt, at0 + i * TILE);
+            FloatVector k1 = FloatVector.fromArray(F, kt, at1 + i * TILE);
+            FloatVector k2 = FloatVector.fromArray(F, kt, at2 + i * TILE);
+            FloatVector k3 = FloatVector.fromArray(F, kt, at3 + i * TILE);
+            int qi = qBase + i * MR;
+            FloatVector q = FloatVector.broadcast(F, qp[qi]);
+            s00 = k0.fma(q, s00);
+            s01 = k1.fma(q, s01);
+            s02 = k2.fma(q, s02);
+            s03 = k3.fma(q, s03);
+            q = FloatVector.broadcast(F, qp[qi + 1]);
+            s10 = k0.fma(q, s10);
+            s11 = k1.fma(q, s11);
+            s12 = k2.fma(q, s12);
+            s13 = k3.fma(q, s13);
+            q = FloatVector.broadcast(F, qp[qi + 2]);
+            s20 = k0.fma(q, s20);
+            s21 = k1.fma(q, s21);
+            s22 = k2.fma(q, s22);
+            s23 = k3.fma(q, s23);
+            q = FloatVector.broadcast(F, qp[qi + 3]);
+            s30 = k0.fma(q, s30);
+            s31 = k1.fma(q, s31);
+            s32 = k2.fma(q, s32);
+            s33 = k3.fma(q, s33);
+        }
+        int L = F.length();
+        s00.intoArray(s, c);
+        s01.intoArray(s, c + L);
+        s02.intoArray(s, c + 2 * L);
+        s03.intoArray(s, c + 3 * L);
+        s10.intoArray(s, sStride + c);
+        s11.intoArray(s, sStride + c + L);
+        s12.intoArray(s, sStride + c + 2 * L);
+        s13.intoArray(s, sStride + c + 3 * L);
+        s20.intoArray(s, 2 * sStride + c);
+        s21.intoArray(s, 2 * sStride + c + L);
+        s22.intoArray(s, 2 * sStride + c + 2 * L);
+        s23.intoArray(s, 2 * sStride + c + 3 * L);
+        s30.intoArray(s, 3 * sStride + c);
+        s31.intoArray(s, 3 * sStride + c + L);
+        s32.intoArray(s, 3 * sStride + c + 2 * L);
+        s33.intoArray(s, 3 * sStride + c + 3 * L);
+    }
+
+    /** O[r][0 .. 4L) += Σ_{j&lt;n} P[r][j] · V[j][0 .. 4L) for the 4 rows of a tile (v at the first row's column d). */
+    private static void accumulate4x4(float[] p, int pStride, float[] v, int v0, int vStride, int n, float[] o,
+                                      int oOff, int oStride) {
+        int L = F.length();
+        int o1 = oOff + oStride;
+        int o2 = o1 + oStride;
+        int o3 = o2 + oStride;
+        FloatVector a00 = FloatVector.fromArray(F, o, oOff);
+        FloatVector a01 = FloatVector.fromArray(F, o, oOff + L);
+        FloatVector a02 = FloatVector.fromArray(F, o, oOff + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(F, o, oOff + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(F, o, o1);
+        FloatVector a11 = FloatVector.fromArray(F, o, o1 + L);
+        FloatVector a12 = FloatVector.fromArray(F, o, o1 + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(F, o, o1 + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(F, o, o2);
+        FloatVector a21 = FloatVector.fromArray(F, o, o2 + L);
+        FloatVector a22 = FloatVector.fromArray(F, o, o2 + 2 * L);
+        FloatVector a23 = FloatVector.fromArray(F, o, o2 + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(F, o, o3);
+        FloatVector a31 = FloatVector.fromArray(F, o, o3 + L);
+        FloatVector a32 = FloatVector.fromArray(F, o, o3 + 2 * L);
+        FloatVector a33 = FloatVector.fromArray(F, o, o3 + 3 * L);
+        for (int j = 0; j < n; j++) {
+            int vj = v0 + j * vStride;
+            FloatVector x0 = FloatVector.fromArray(F, v, vj);
+            FloatVector x1 = FloatVector.fromArray(F, v, vj + L);
+            FloatVector x2 = FloatVector.fromArray(F, v, vj + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(F, v, vj + 3 * L);
+            FloatVector w = FloatVector.broadcast(F, p[j]);
+            a00 = x0.fma(w, a00);
+            a01 = x1.fma(w, a01);
+            a02 = x2.fma(w, a02);
+            a03 = x3.fma(w, a03);
+            w = FloatVector.broadcast(F, p[pStride + j]);
+            a10 = x0.fma(w, a10);
+            a11 = x1.fma(w, a11);
+            a12 = x2.fma(w, a12);
+            a13 = x3.fma(w, a13);
+            w = FloatVector.broadcast(F, p[2 * pStride + j]);
+            a20 = x0.fma(w, a20);
+            a21 = x1.fma(w, a21);
+            a22 = x2.fma(w, a22);
+            a23 = x3.fma(w, a23);
+            w = FloatVector.broadcast(F, p[3 * pStride + j]);
+            a30 = x0.fma(w, a30);
+            a31 = x1.fma(w, a31);
+            a32 = x2.fma(w, a32);
+            a33 = x3.fma(w, a33);
+        }
+        a00.intoArray(o, oOff);
+        a01.intoArray(o, oOff + L);
+        a02.intoArray(o, oOff + 2 * L);
+        a03.intoArray(o, oOff + 3 * L);
+        a10.intoArray(o, o1);
+        a11.intoArray(o, o1 + L);
+        a12.intoArray(o, o1 + 2 * L);
+        a13.intoArray(o, o1 + 3 * L);
+        a20.intoArray(o, o2);
+        a21.intoArray(o, o2 + L);
+        a22.intoArray(o, o2 + 2 * L);
+        a23.intoArray(o, o2 + 3 * L);
+        a30.intoArray(o, o3);
+        a31.intoArray(o, o3 + L);
+        a32.intoArray(o, o3 + 2 * L);
+        a33.intoArray(o, o3 + 3 * L);
     }
 
     /**
@@ -441,7 +667,9 @@ public final class Attention {
         float[] q = new float[0];
         float[] s = new float[0];
         float[] o = new float[0];
-        float[] ml = new float[0];
+        float[] m = new float[0];
+        float[] l = new float[0];
+        int rowDim;
         float[] kt = new float[0];
         float[] v = new float[0];
         int[] rowQ = new int[QB];
@@ -462,9 +690,11 @@ public final class Attention {
             if (o.length < tileRows * rowDim) {
                 o = new float[QB * rowDim];
             }
-            if (ml.length < 2 * tileRows) {
-                ml = new float[2 * QB];
+            if (m.length < tileRows) {
+                m = new float[QB];
+                l = new float[QB * F.length()];
             }
+            this.rowDim = rowDim;
         }
 
         void ensurePacked(int keyFloats, int valueFloats) {

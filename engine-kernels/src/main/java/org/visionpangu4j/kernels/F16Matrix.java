@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
 
 /**
  * F16 (IEEE half) weights, row-major little-endian, viewed in place: W[r, c] at byte 2·(r·cols + c). Widened to
- * F32 (exact, see {@link Widen#f16}) for FMA. GEMV runs four rows per pass with two accumulators each.
+ * F32 (exact, see {@link Widen#f16}) for FMA. GEMV runs two rows per pass.
  */
 public final class F16Matrix extends WeightMatrix {
     private static final ValueLayout.OfShort LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -80,53 +80,33 @@ public final class F16Matrix extends WeightMatrix {
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
         int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            dot4(r, x, xOff, bias, y, yOff, accumulate);
+        for (; r + 2 <= r1; r += 2) {
+            dot2(r, x, xOff, bias, y, yOff, accumulate);
         }
         for (; r < r1; r++) {
             put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
         }
     }
 
-    // W[r..r+4, :] · x → y[r..r+4]: each x vector is loaded once for four rows.
-    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
-        long w0 = 2L * r * cols, w1 = w0 + 2L * cols, w2 = w1 + 2L * cols, w3 = w2 + 2L * cols;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    // W[r..r+2, :] · x → y[r..r+2]. Two rows, one vector each per step: the half → float widening inlines so much
+    // code that more rows per pass exceed C2's inlining budget (and then every vector is boxed).
+    private void dot2(int r, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
+        long w0 = 2L * r * cols, w1 = w0 + 2L * cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
         int c = 0;
-        for (int upper = cols - 2 * L; c <= upper; c += 2 * L) {
-            FloatVector x0 = FloatVector.fromArray(F, x, xOff + c);
-            FloatVector x1 = FloatVector.fromArray(F, x, xOff + c + L);
-            a0 = w(w0, c).fma(x0, a0);
-            b0 = w(w0, c + L).fma(x1, b0);
-            a1 = w(w1, c).fma(x0, a1);
-            b1 = w(w1, c + L).fma(x1, b1);
-            a2 = w(w2, c).fma(x0, a2);
-            b2 = w(w2, c + L).fma(x1, b2);
-            a3 = w(w3, c).fma(x0, a3);
-            b3 = w(w3, c + L).fma(x1, b3);
+        for (int upper = F.loopBound(cols); c < upper; c += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + c);
+            a0 = w(w0, c).fma(xv, a0);
+            a1 = w(w1, c).fma(xv, a1);
         }
-        if (c <= cols - L) {
-            FloatVector x0 = FloatVector.fromArray(F, x, xOff + c);
-            a0 = w(w0, c).fma(x0, a0);
-            a1 = w(w1, c).fma(x0, a1);
-            a2 = w(w2, c).fma(x0, a2);
-            a3 = w(w3, c).fma(x0, a3);
-            c += L;
-        }
-        float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
-        float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
-        float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
-        float s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
         for (; c < cols; c++) {
             float xc = x[xOff + c];
             s0 += get(r, c) * xc;
             s1 += get(r + 1, c) * xc;
-            s2 += get(r + 2, c) * xc;
-            s3 += get(r + 3, c) * xc;
         }
         put(y, yOff + r, s0, bias, r, accumulate);
         put(y, yOff + r + 1, s1, bias, r + 1, accumulate);
-        put(y, yOff + r + 2, s2, bias, r + 2, accumulate);
-        put(y, yOff + r + 3, s3, bias, r + 3, accumulate);
     }
 }

@@ -24,8 +24,8 @@ public final class KvCache {
 
     /** Positions per transposed key tile. */
     static final int TILE = 16;
-    /** Capacity padding: the attention kernels read keys in groups of up to 32 from a multiple of 32. */
-    static final int POS_ALIGN = 32;
+    /** Capacity padding: the attention kernels read keys in groups of up to 64 from a multiple of 64. */
+    static final int POS_ALIGN = 64;
     /** Slack after int8 arrays: widening 4 int8 lanes loads 8 bytes. */
     static final int BYTE_SLACK = 16;
 

@@ -1,8 +1,8 @@
 package org.visionpangu4j.kernels;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.visionpangu4j.core.ModelFormatException;
@@ -22,21 +22,22 @@ import java.nio.ByteOrder;
  * <p>Layout, two off-heap regions from the Arena given to {@link WeightMatrix#of}, nb = ⌈cols/32⌉ blocks per row:
  * <ul>
  *   <li>quants: [rows][nb][16] bytes; byte j of a block holds element j in its low nibble and element j+16 in its
- *       high nibble (ggml's order: one 16-byte load yields two runs of 16 consecutive elements);</li>
+ *       high nibble (ggml's order: one 16-byte load yields two runs of 16 consecutive elements). Each nibble is
+ *       stored as q XOR 8, which is q − 8 in 4-bit two's complement: after sign-extending the byte, an arithmetic
+ *       shift right by 4 gives the high value and a shift left 28 / arithmetic right 28 the low one, both already
+ *       minus 8 (three shifts instead of two masks, a shift and two subtractions);</li>
  *   <li>scales: F16 [rows][nb]: block (r, b) at byte 2·(r·nb + b).</li>
  * </ul>
  * A short last block is zero-padded (pad quants decode to exactly 0); kernels never read x beyond cols.
  *
- * <p>Compute path: nibbles are widened to int lanes, masked, converted to F32 and FMA'd with x; per block
- * s = Σ (q−8)·x is formed in a vector and acc += d·s.
+ * <p>Compute path: nibbles are widened to int lanes, shifted out as signed values, converted to F32 and FMA'd
+ * with x; per block s = Σ (q−8)·x is formed in a vector and acc += d·s.
  */
 public final class Q4_0Matrix extends WeightMatrix {
     static final int QK = 32;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VectorSpecies<Float> F = Widen.F;
     private static final int L = Widen.L;
-    private static final int BL = Widen.B.length();
-    private static final int PARTS = Widen.PARTS;
 
     private final MemorySegment qs;
     private final MemorySegment sc;
@@ -60,7 +61,7 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     @Override
     public long byteSize() {
-        return qs.byteSize() + sc.byteSize();
+        return (long) rows * nb * WeightFormat.Q4_0.bytesPerBlock();
     }
 
     @Override
@@ -72,7 +73,7 @@ public final class Q4_0Matrix extends WeightMatrix {
     int quant(int r, int c) {
         int j = c % QK;
         byte b = qs.get(ValueLayout.JAVA_BYTE, ((long) r * nb + c / QK) * (QK / 2) + (j & 15));
-        return j < 16 ? b & 0xF : (b >> 4) & 0xF;
+        return (j < 16 ? b & 0xF : (b >> 4) & 0xF) ^ 8;
     }
 
     /** The F16 bits of block b's scale in row r. */
@@ -112,7 +113,7 @@ public final class Q4_0Matrix extends WeightMatrix {
         for (int j = 0; j < QK / 2; j++) {
             int lo = Math.min(15, (int) (x[off + j] * id + 8.5f));
             int hi = Math.min(15, (int) (x[off + QK / 2 + j] * id + 8.5f));
-            q[qOff + j] = (byte) (lo | (hi << 4));
+            q[qOff + j] = (byte) ((lo ^ 8) | ((hi ^ 8) << 4));
         }
         return d16;
     }
@@ -122,8 +123,8 @@ public final class Q4_0Matrix extends WeightMatrix {
         int cols = src.cols();
         int nb = blocks(cols);
         int rowBytes = nb * QK / 2;
-        MemorySegment qs = arena.allocate((long) rows * rowBytes, 64);
-        MemorySegment sc = arena.allocate(2L * rows * nb, 64);
+        MemorySegment qs = arena.allocate((long) rows * rowBytes + Widen.PAD, 64);
+        MemorySegment sc = arena.allocate(2L * rows * nb + Widen.PAD, 64);
         pool.parallelFor(0, rows, 8, (r0, r1) -> {
             float[] x = new float[nb * QK];
             byte[] q = new byte[rowBytes];
@@ -140,29 +141,17 @@ public final class Q4_0Matrix extends WeightMatrix {
     }
 
     // ---- kernels ------------------------------------------------------------------------------------------
+    // Loops over the L-lane slices of a block are real loops in the source (C2 unrolls them after inlining);
+    // written out by hand they would exceed C2's inlining budget and box every vector.
 
+    /** q − 8 of the low nibbles of int lanes holding sign-extended quant bytes, as floats. */
     private static FloatVector lo(IntVector v) {
-        return (FloatVector) v.and(0xF).sub(8).convert(VectorOperators.I2F, 0);
+        return (FloatVector) v.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 28).convert(VectorOperators.I2F, 0);
     }
 
+    /** q − 8 of the high nibbles, as floats. */
     private static FloatVector hi(IntVector v) {
-        return (FloatVector) v.lanewise(VectorOperators.ASHR, 4).and(0xF).sub(8).convert(VectorOperators.I2F, 0);
-    }
-
-    // Σ_j (q[j]−8)·x[xo + j] over one full block at byte qOff, as a vector of partial sums.
-    private FloatVector blockDot(long qOff, float[] x, int xo) {
-        FloatVector s = null;
-        for (int p = 0; p < QK / 2; p += BL) {
-            ByteVector q = Widen.bytes(qs, qOff + p);
-            for (int part = 0; part < PARTS; part++) {
-                IntVector v = Widen.int8ToInt(q, part);
-                int e = p + part * L;
-                FloatVector x0 = FloatVector.fromArray(F, x, xo + e);
-                s = s == null ? lo(v).mul(x0) : lo(v).fma(x0, s);
-                s = hi(v).fma(FloatVector.fromArray(F, x, xo + QK / 2 + e), s);
-            }
-        }
-        return s;
+        return (FloatVector) v.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
     }
 
     @Override
@@ -172,14 +161,10 @@ public final class Q4_0Matrix extends WeightMatrix {
             int b = (c0 + c) / QK;
             long qOff = ((long) r * nb + b) * (QK / 2);
             FloatVector d = FloatVector.broadcast(F, scale(r, b));
-            for (int p = 0; p < QK / 2; p += BL) {
-                ByteVector q = Widen.bytes(qs, qOff + p);
-                for (int part = 0; part < PARTS; part++) {
-                    IntVector v = Widen.int8ToInt(q, part);
-                    int e = outOff + c + p + part * L;
-                    lo(v).mul(d).intoArray(out, e);
-                    hi(v).mul(d).intoArray(out, e + QK / 2);
-                }
+            for (int e = 0; e < QK / 2; e += L) {
+                IntVector v = Widen.int8ToInt(qs, qOff + e);
+                lo(v).mul(d).intoArray(out, outOff + c + e);
+                hi(v).mul(d).intoArray(out, outOff + c + QK / 2 + e);
             }
         }
         for (; c < len; c++) {
@@ -193,54 +178,184 @@ public final class Q4_0Matrix extends WeightMatrix {
         int full = cols / QK;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < full; b++) {
-            acc = blockDot(row + b * (QK / 2), x, xOff + b * QK).fma(FloatVector.broadcast(F, scale(r, b)), acc);
+            FloatVector s = FloatVector.zero(F);
+            int xo = xOff + b * QK;
+            for (int e = 0; e < QK / 2; e += L) {
+                IntVector v = Widen.int8ToInt(qs, row + b * (QK / 2) + e);
+                s = lo(v).fma(FloatVector.fromArray(F, x, xo + e), s);
+                s = hi(v).fma(FloatVector.fromArray(F, x, xo + QK / 2 + e), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, scale(r, b)), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
         for (int c = full * QK; c < cols; c++) {
-            s += get(r, c) * x[xOff + c];
+            sum += get(r, c) * x[xOff + c];
         }
-        return s;
+        return sum;
     }
+
+    /**
+     * Rows per GEMV pass: four at 512 bits; two at narrower widths, where a block takes more slices and a
+     * four-row body is too large for C2 to unroll the slice loop (measured: 2.5× slower at 256 bits).
+     */
+    private static final int ROWS = L >= 16 ? 4 : 2;
 
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
+        float[] d = Widen.scratch(ROWS * nb);
         int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            dot4(r, x, xOff, bias, y, yOff, accumulate);
+        for (; r + ROWS <= r1; r += ROWS) {
+            Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
+            if (ROWS == 4) {
+                dot4(r, x, xOff, d, bias, y, yOff, accumulate);
+            } else {
+                dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+            }
         }
         for (; r < r1; r++) {
             put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
         }
     }
 
-    // W[r..r+4, :] · x → y[r..r+4]; the x loads of a block are shared by the four rows.
-    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
+    // W[r..r+4, :] · x → y[r..r+4]: per block, s_i = Σ (q−8)·x in a vector (each x slice loaded once for the
+    // four rows), then acc_i += d_i·s_i with the scales pre-converted into d[i·nb + b].
+    private void dot4(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
         long stride = (long) nb * (QK / 2);
         long q0 = r * stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride;
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < full; b++) {
-            int xo = xOff + b * QK;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             int o = b * (QK / 2);
-            a0 = blockDot(q0 + o, x, xo).fma(FloatVector.broadcast(F, scale(r, b)), a0);
-            a1 = blockDot(q1 + o, x, xo).fma(FloatVector.broadcast(F, scale(r + 1, b)), a1);
-            a2 = blockDot(q2 + o, x, xo).fma(FloatVector.broadcast(F, scale(r + 2, b)), a2);
-            a3 = blockDot(q3 + o, x, xo).fma(FloatVector.broadcast(F, scale(r + 3, b)), a3);
+            int xo = xOff + b * QK;
+            for (int e = 0; e < QK / 2; e += L) {
+                FloatVector xl = FloatVector.fromArray(F, x, xo + e);
+                FloatVector xh = FloatVector.fromArray(F, x, xo + QK / 2 + e);
+                IntVector v = Widen.int8ToInt(qs, q0 + o + e);
+                s0 = hi(v).fma(xh, lo(v).fma(xl, s0));
+                v = Widen.int8ToInt(qs, q1 + o + e);
+                s1 = hi(v).fma(xh, lo(v).fma(xl, s1));
+                v = Widen.int8ToInt(qs, q2 + o + e);
+                s2 = hi(v).fma(xh, lo(v).fma(xl, s2));
+                v = Widen.int8ToInt(qs, q3 + o + e);
+                s3 = hi(v).fma(xh, lo(v).fma(xl, s3));
+            }
+            a0 = s0.fma(FloatVector.broadcast(F, d[b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, d[nb + b]), a1);
+            a2 = s2.fma(FloatVector.broadcast(F, d[2 * nb + b]), a2);
+            a3 = s3.fma(FloatVector.broadcast(F, d[3 * nb + b]), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float t0 = a0.reduceLanes(VectorOperators.ADD);
+        float t1 = a1.reduceLanes(VectorOperators.ADD);
+        float t2 = a2.reduceLanes(VectorOperators.ADD);
+        float t3 = a3.reduceLanes(VectorOperators.ADD);
         for (int c = full * QK; c < cols; c++) {
             float xc = x[xOff + c];
-            s0 += get(r, c) * xc;
-            s1 += get(r + 1, c) * xc;
-            s2 += get(r + 2, c) * xc;
-            s3 += get(r + 3, c) * xc;
+            t0 += get(r, c) * xc;
+            t1 += get(r + 1, c) * xc;
+            t2 += get(r + 2, c) * xc;
+            t3 += get(r + 3, c) * xc;
         }
-        put(y, yOff + r, s0, bias, r, accumulate);
-        put(y, yOff + r + 1, s1, bias, r + 1, accumulate);
-        put(y, yOff + r + 2, s2, bias, r + 2, accumulate);
-        put(y, yOff + r + 3, s3, bias, r + 3, accumulate);
+        put(y, yOff + r, t0, bias, r, accumulate);
+        put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
+        put(y, yOff + r + 2, t2, bias, r + 2, accumulate);
+        put(y, yOff + r + 3, t3, bias, r + 3, accumulate);
+    }
+
+    // W[r..r+2, :] · x → y[r..r+2]: per block, s_i = Σ (q−8)·x in a vector (each x slice loaded once for the
+    // both rows), then acc_i += d_i·s_i with the scales pre-converted into d[i·nb + b].
+    private void dot2(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
+        long stride = (long) nb * (QK / 2);
+        long q0 = r * stride, q1 = q0 + stride;
+        int full = cols / QK;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        for (int b = 0; b < full; b++) {
+            FloatVector s0 = FloatVector.zero(F), s1 = s0;
+            int o = b * (QK / 2);
+            int xo = xOff + b * QK;
+            for (int e = 0; e < QK / 2; e += L) {
+                FloatVector xl = FloatVector.fromArray(F, x, xo + e);
+                FloatVector xh = FloatVector.fromArray(F, x, xo + QK / 2 + e);
+                IntVector v = Widen.int8ToInt(qs, q0 + o + e);
+                s0 = hi(v).fma(xh, lo(v).fma(xl, s0));
+                v = Widen.int8ToInt(qs, q1 + o + e);
+                s1 = hi(v).fma(xh, lo(v).fma(xl, s1));
+            }
+            a0 = s0.fma(FloatVector.broadcast(F, d[b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, d[nb + b]), a1);
+        }
+        float t0 = a0.reduceLanes(VectorOperators.ADD);
+        float t1 = a1.reduceLanes(VectorOperators.ADD);
+        for (int c = full * QK; c < cols; c++) {
+            float xc = x[xOff + c];
+            t0 += get(r, c) * xc;
+            t1 += get(r + 1, c) * xc;
+        }
+        put(y, yOff + r, t0, bias, r, accumulate);
+        put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
+    }
+
+    // ---- integer path: x quantized to int8 per block, Σ (q−8)·qx in int lanes (exact) ----------------------
+
+    // (lo−8)·qx[j] + (hi−8)·qx[j+16] for the L quant bytes at qOff: nibbles widen to shorts; each product is at
+    // most 8·127 in magnitude and so is the pair's sum within a short; then widen to ints.
+    private IntVector prodInt(long qOff, ShortVector xl, ShortVector xh) {
+        ShortVector v = Widen.int8ToShort(qs, qOff);
+        ShortVector lo = v.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
+        ShortVector hi = v.lanewise(VectorOperators.ASHR, 4);
+        return (IntVector) lo.mul(xl).add(hi.mul(xh)).convertShape(VectorOperators.S2I, Widen.I, 0);
+    }
+
+    private float dotRowInt(int r, Int8Activations xa) {
+        long row = (long) r * nb * (QK / 2);
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < nb; b++) {
+            IntVector s = IntVector.zero(Widen.I);
+            for (int e = 0; e < QK / 2; e += L) {
+                s = s.add(prodInt(row + b * (QK / 2) + e, ShortVector.fromArray(Widen.S, xa.q, b * QK + e),
+                        ShortVector.fromArray(Widen.S, xa.q, b * QK + QK / 2 + e)));
+            }
+            acc = ((FloatVector) s.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale(r, b) * xa.d[b]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * As {@link #gemvRows} on the integer path, with x already quantized into {@code xa} (zero-padded blocks, so
+     * no tail code): four rows per pass, per block s_i = Σ (q−8)·qx exactly in int lanes, acc_i += (d_i·d_x)·s_i.
+     */
+    void gemvRowsInt8(int r0, int r1, Int8Activations xa, float[] bias, float[] y, int yOff, boolean accumulate) {
+        long stride = (long) nb * (QK / 2);
+        float[] d = Widen.scratch(4 * nb);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            Widen.f16Row(sc, 2L * r * nb, 4 * nb, d, 0);
+            long q0 = r * stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int b = 0; b < nb; b++) {
+                IntVector s0 = IntVector.zero(Widen.I), s1 = s0, s2 = s0, s3 = s0;
+                int o = b * (QK / 2);
+                for (int e = 0; e < QK / 2; e += L) {
+                    ShortVector xl = ShortVector.fromArray(Widen.S, xa.q, b * QK + e);
+                    ShortVector xh = ShortVector.fromArray(Widen.S, xa.q, b * QK + QK / 2 + e);
+                    s0 = s0.add(prodInt(q0 + o + e, xl, xh));
+                    s1 = s1.add(prodInt(q1 + o + e, xl, xh));
+                    s2 = s2.add(prodInt(q2 + o + e, xl, xh));
+                    s3 = s3.add(prodInt(q3 + o + e, xl, xh));
+                }
+                float dx = xa.d[b];
+                a0 = ((FloatVector) s0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[b] * dx), a0);
+                a1 = ((FloatVector) s1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[nb + b] * dx), a1);
+                a2 = ((FloatVector) s2.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[2 * nb + b] * dx), a2);
+                a3 = ((FloatVector) s3.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[3 * nb + b] * dx), a3);
+            }
+            put(y, yOff + r, a0.reduceLanes(VectorOperators.ADD), bias, r, accumulate);
+            put(y, yOff + r + 1, a1.reduceLanes(VectorOperators.ADD), bias, r + 1, accumulate);
+            put(y, yOff + r + 2, a2.reduceLanes(VectorOperators.ADD), bias, r + 2, accumulate);
+            put(y, yOff + r + 3, a3.reduceLanes(VectorOperators.ADD), bias, r + 3, accumulate);
+        }
+        for (; r < r1; r++) {
+            put(y, yOff + r, dotRowInt(r, xa), bias, r, accumulate);
+        }
     }
 }

@@ -1,7 +1,8 @@
 package org.visionpangu4j.kernels;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.visionpangu4j.core.ModelFormatException;
@@ -33,8 +34,6 @@ public final class Q8_0Matrix extends WeightMatrix {
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VectorSpecies<Float> F = Widen.F;
     private static final int L = Widen.L;
-    private static final int BL = Widen.B.length();
-    private static final int PARTS = Widen.PARTS;
 
     private final MemorySegment qs;
     private final MemorySegment sc;
@@ -58,7 +57,7 @@ public final class Q8_0Matrix extends WeightMatrix {
 
     @Override
     public long byteSize() {
-        return qs.byteSize() + sc.byteSize();
+        return (long) rows * nb * WeightFormat.Q8_0.bytesPerBlock();
     }
 
     @Override
@@ -116,8 +115,8 @@ public final class Q8_0Matrix extends WeightMatrix {
         int rows = src.rows();
         int cols = src.cols();
         int nb = blocks(cols);
-        MemorySegment qs = arena.allocate((long) rows * nb * QK, 64);
-        MemorySegment sc = arena.allocate(2L * rows * nb, 64);
+        MemorySegment qs = arena.allocate((long) rows * nb * QK + Widen.PAD, 64);
+        MemorySegment sc = arena.allocate(2L * rows * nb + Widen.PAD, 64);
         pool.parallelFor(0, rows, 8, (r0, r1) -> {
             float[] x = new float[nb * QK];
             byte[] q = new byte[nb * QK];
@@ -134,35 +133,17 @@ public final class Q8_0Matrix extends WeightMatrix {
     }
 
     // ---- kernels ------------------------------------------------------------------------------------------
-
-    // Σ_j q[j]·x[xo + j] over one full block at byte qOff, as a vector of partial sums.
-    private FloatVector blockDot(long qOff, float[] x, int xo) {
-        ByteVector q = Widen.bytes(qs, qOff);
-        FloatVector s = Widen.int8(q, 0).mul(FloatVector.fromArray(F, x, xo));
-        for (int part = 1; part < PARTS; part++) {
-            s = Widen.int8(q, part).fma(FloatVector.fromArray(F, x, xo + part * L), s);
-        }
-        for (int p = BL; p < QK; p += BL) {
-            q = Widen.bytes(qs, qOff + p);
-            for (int part = 0; part < PARTS; part++) {
-                s = Widen.int8(q, part).fma(FloatVector.fromArray(F, x, xo + p + part * L), s);
-            }
-        }
-        return s;
-    }
+    // Loops over the L-lane slices of a block are real loops in the source (C2 unrolls them after inlining);
+    // written out by hand they would exceed C2's inlining budget at 128 bits and box every vector.
 
     @Override
     void decode(int r, int c0, int len, float[] out, int outOff) {
         long row = (long) r * nb * QK;
         int c = 0;
         for (; c + QK <= len; c += QK) {
-            int b = (c0 + c) / QK;
-            FloatVector d = FloatVector.broadcast(F, scale(r, b));
-            for (int p = 0; p < QK; p += BL) {
-                ByteVector q = Widen.bytes(qs, row + c0 + c + p);
-                for (int part = 0; part < PARTS; part++) {
-                    Widen.int8(q, part).mul(d).intoArray(out, outOff + c + p + part * L);
-                }
+            FloatVector d = FloatVector.broadcast(F, scale(r, (c0 + c) / QK));
+            for (int e = 0; e < QK; e += L) {
+                Widen.int8(qs, row + c0 + c + e).mul(d).intoArray(out, outOff + c + e);
             }
         }
         for (; c < len; c++) {
@@ -176,54 +157,166 @@ public final class Q8_0Matrix extends WeightMatrix {
         int full = cols / QK;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < full; b++) {
-            acc = blockDot(row + b * QK, x, xOff + b * QK).fma(FloatVector.broadcast(F, scale(r, b)), acc);
+            FloatVector s = FloatVector.zero(F);
+            for (int e = 0; e < QK; e += L) {
+                s = Widen.int8(qs, row + b * QK + e).fma(FloatVector.fromArray(F, x, xOff + b * QK + e), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, scale(r, b)), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
         for (int c = full * QK; c < cols; c++) {
-            s += get(r, c) * x[xOff + c];
+            sum += get(r, c) * x[xOff + c];
         }
-        return s;
+        return sum;
     }
+
+    /**
+     * Rows per GEMV pass: four at 512 bits; two at narrower widths, where a block takes more slices and a
+     * four-row body is too large for C2 to unroll the slice loop (measured: 2.5× slower at 256 bits).
+     */
+    private static final int ROWS = L >= 16 ? 4 : 2;
 
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
+        float[] d = Widen.scratch(ROWS * nb);
         int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            dot4(r, x, xOff, bias, y, yOff, accumulate);
+        for (; r + ROWS <= r1; r += ROWS) {
+            Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
+            if (ROWS == 4) {
+                dot4(r, x, xOff, d, bias, y, yOff, accumulate);
+            } else {
+                dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+            }
         }
         for (; r < r1; r++) {
             put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
         }
     }
 
-    // W[r..r+4, :] · x → y[r..r+4]; the x loads of a block are shared by the four rows.
-    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
+    // W[r..r+4, :] · x → y[r..r+4]: per block, s_i = Σ q·x in a vector (each x slice loaded once for the four
+    // rows), then acc_i += d_i·s_i with the scales pre-converted into d[i·nb + b].
+    private void dot4(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
         long stride = (long) nb * QK;
         long q0 = r * stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride;
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < full; b++) {
-            int xo = xOff + b * QK;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             int o = b * QK;
-            a0 = blockDot(q0 + o, x, xo).fma(FloatVector.broadcast(F, scale(r, b)), a0);
-            a1 = blockDot(q1 + o, x, xo).fma(FloatVector.broadcast(F, scale(r + 1, b)), a1);
-            a2 = blockDot(q2 + o, x, xo).fma(FloatVector.broadcast(F, scale(r + 2, b)), a2);
-            a3 = blockDot(q3 + o, x, xo).fma(FloatVector.broadcast(F, scale(r + 3, b)), a3);
+            for (int e = 0; e < QK; e += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOff + o + e);
+                s0 = Widen.int8(qs, q0 + o + e).fma(xv, s0);
+                s1 = Widen.int8(qs, q1 + o + e).fma(xv, s1);
+                s2 = Widen.int8(qs, q2 + o + e).fma(xv, s2);
+                s3 = Widen.int8(qs, q3 + o + e).fma(xv, s3);
+            }
+            a0 = s0.fma(FloatVector.broadcast(F, d[b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, d[nb + b]), a1);
+            a2 = s2.fma(FloatVector.broadcast(F, d[2 * nb + b]), a2);
+            a3 = s3.fma(FloatVector.broadcast(F, d[3 * nb + b]), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float t0 = a0.reduceLanes(VectorOperators.ADD);
+        float t1 = a1.reduceLanes(VectorOperators.ADD);
+        float t2 = a2.reduceLanes(VectorOperators.ADD);
+        float t3 = a3.reduceLanes(VectorOperators.ADD);
         for (int c = full * QK; c < cols; c++) {
             float xc = x[xOff + c];
-            s0 += get(r, c) * xc;
-            s1 += get(r + 1, c) * xc;
-            s2 += get(r + 2, c) * xc;
-            s3 += get(r + 3, c) * xc;
+            t0 += get(r, c) * xc;
+            t1 += get(r + 1, c) * xc;
+            t2 += get(r + 2, c) * xc;
+            t3 += get(r + 3, c) * xc;
         }
-        put(y, yOff + r, s0, bias, r, accumulate);
-        put(y, yOff + r + 1, s1, bias, r + 1, accumulate);
-        put(y, yOff + r + 2, s2, bias, r + 2, accumulate);
-        put(y, yOff + r + 3, s3, bias, r + 3, accumulate);
+        put(y, yOff + r, t0, bias, r, accumulate);
+        put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
+        put(y, yOff + r + 2, t2, bias, r + 2, accumulate);
+        put(y, yOff + r + 3, t3, bias, r + 3, accumulate);
+    }
+
+    // W[r..r+2, :] · x → y[r..r+2]: per block, s_i = Σ q·x in a vector (each x slice loaded once for both
+    // rows), then acc_i += d_i·s_i with the scales pre-converted into d[i·nb + b].
+    private void dot2(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
+        long stride = (long) nb * QK;
+        long q0 = r * stride, q1 = q0 + stride;
+        int full = cols / QK;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        for (int b = 0; b < full; b++) {
+            FloatVector s0 = FloatVector.zero(F), s1 = s0;
+            int o = b * QK;
+            for (int e = 0; e < QK; e += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOff + o + e);
+                s0 = Widen.int8(qs, q0 + o + e).fma(xv, s0);
+                s1 = Widen.int8(qs, q1 + o + e).fma(xv, s1);
+            }
+            a0 = s0.fma(FloatVector.broadcast(F, d[b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, d[nb + b]), a1);
+        }
+        float t0 = a0.reduceLanes(VectorOperators.ADD);
+        float t1 = a1.reduceLanes(VectorOperators.ADD);
+        for (int c = full * QK; c < cols; c++) {
+            float xc = x[xOff + c];
+            t0 += get(r, c) * xc;
+            t1 += get(r + 1, c) * xc;
+        }
+        put(y, yOff + r, t0, bias, r, accumulate);
+        put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
+    }
+
+    // ---- integer path: x quantized to int8 per block, Σ qw·qx in int lanes ---------------------------------
+
+    // Σ_j qw[j]·qx[j] for L quants at byte qOff: int8 pairs widen to shorts, multiply (|p| ≤ 127² fits a short),
+    // widen to ints.
+    private IntVector prodInt(long qOff, ShortVector xv) {
+        return (IntVector) Widen.int8ToShort(qs, qOff).mul(xv).convertShape(VectorOperators.S2I, Widen.I, 0);
+    }
+
+    private float dotRowInt(int r, Int8Activations xa) {
+        long row = (long) r * nb * QK;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < nb; b++) {
+            IntVector s = IntVector.zero(Widen.I);
+            for (int e = 0; e < QK; e += L) {
+                s = s.add(prodInt(row + b * QK + e, ShortVector.fromArray(Widen.S, xa.q, b * QK + e)));
+            }
+            acc = ((FloatVector) s.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale(r, b) * xa.d[b]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * As {@link #gemvRows} on the integer path, with x already quantized into {@code xa} (zero-padded blocks, so
+     * no tail code): four rows per pass, per block s_i = Σ qw·qx exactly in int lanes, acc_i += (d_i·d_x)·s_i.
+     */
+    void gemvRowsInt8(int r0, int r1, Int8Activations xa, float[] bias, float[] y, int yOff, boolean accumulate) {
+        long stride = (long) nb * QK;
+        float[] d = Widen.scratch(4 * nb);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            Widen.f16Row(sc, 2L * r * nb, 4 * nb, d, 0);
+            long q0 = r * stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int b = 0; b < nb; b++) {
+                IntVector s0 = IntVector.zero(Widen.I), s1 = s0, s2 = s0, s3 = s0;
+                int o = b * QK;
+                for (int e = 0; e < QK; e += L) {
+                    ShortVector xv = ShortVector.fromArray(Widen.S, xa.q, o + e);
+                    s0 = s0.add(prodInt(q0 + o + e, xv));
+                    s1 = s1.add(prodInt(q1 + o + e, xv));
+                    s2 = s2.add(prodInt(q2 + o + e, xv));
+                    s3 = s3.add(prodInt(q3 + o + e, xv));
+                }
+                float dx = xa.d[b];
+                a0 = ((FloatVector) s0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[b] * dx), a0);
+                a1 = ((FloatVector) s1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[nb + b] * dx), a1);
+                a2 = ((FloatVector) s2.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[2 * nb + b] * dx), a2);
+                a3 = ((FloatVector) s3.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[3 * nb + b] * dx), a3);
+            }
+            put(y, yOff + r, a0.reduceLanes(VectorOperators.ADD), bias, r, accumulate);
+            put(y, yOff + r + 1, a1.reduceLanes(VectorOperators.ADD), bias, r + 1, accumulate);
+            put(y, yOff + r + 2, a2.reduceLanes(VectorOperators.ADD), bias, r + 2, accumulate);
+            put(y, yOff + r + 3, a3.reduceLanes(VectorOperators.ADD), bias, r + 3, accumulate);
+        }
+        for (; r < r1; r++) {
+            put(y, yOff + r, dotRowInt(r, xa), bias, r, accumulate);
+        }
     }
 }

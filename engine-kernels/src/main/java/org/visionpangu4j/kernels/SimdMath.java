@@ -23,32 +23,44 @@ final class SimdMath {
     /** Floats in half the chosen width: as many lanes as {@link #D}, for float↔double conversion. */
     static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(Simd.bits() / 2));
 
-    /** Butterfly shuffles i → i ^ (L/2), i ^ (L/4), …, i ^ 1, for {@link #sum}. */
-    private static final VectorShuffle<Float>[] BUTTERFLY = butterflies();
+    // Butterfly shuffles i → i ^ k for the fixed-order lane sum; static finals so the JIT sees constant shuffles
+    // (a shuffle read from an array is not intrinsified, and every vector around it gets boxed).
+    private static final VectorShuffle<Float> XOR32 = butterfly(32);
+    private static final VectorShuffle<Float> XOR16 = butterfly(16);
+    private static final VectorShuffle<Float> XOR8 = butterfly(8);
+    private static final VectorShuffle<Float> XOR4 = butterfly(4);
+    private static final VectorShuffle<Float> XOR2 = butterfly(2);
+    private static final VectorShuffle<Float> XOR1 = butterfly(1);
 
     private SimdMath() {
     }
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] butterflies() {
-        int stages = Integer.numberOfTrailingZeros(F.length());
-        VectorShuffle<Float>[] b = new VectorShuffle[stages];
-        for (int s = 0; s < stages; s++) {
-            int k = F.length() >> (s + 1);
-            b[s] = VectorShuffle.fromOp(F, i -> i ^ k);
-        }
-        return b;
+    private static VectorShuffle<Float> butterfly(int k) {
+        return k < F.length() ? VectorShuffle.fromOp(F, i -> i ^ k) : null;
     }
 
     /**
-     * Σ lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order to the implementation, and the
+     * Σ lanes in a fixed pairwise order (up to 64 lanes). {@code reduceLanes(ADD)} leaves the order to the implementation, and the
      * interpreter and the JIT-compiled code do differ: results would change with warm-up and thread count.
      */
     static float sum(FloatVector v) {
-        for (VectorShuffle<Float> b : BUTTERFLY) {
-            v = v.add(v.rearrange(b));
+        int lanes = F.length(); // a constant: the untaken stages fold away (wider than 16 lanes: SVE only)
+        if (lanes > 32) {
+            v = v.add(v.rearrange(XOR32));
         }
-        return v.lane(0);
+        if (lanes > 16) {
+            v = v.add(v.rearrange(XOR16));
+        }
+        if (lanes > 8) {
+            v = v.add(v.rearrange(XOR8));
+        }
+        if (lanes > 4) {
+            v = v.add(v.rearrange(XOR4));
+        }
+        if (lanes > 2) {
+            v = v.add(v.rearrange(XOR2));
+        }
+        return v.add(v.rearrange(XOR1)).lane(0);
     }
 
     // ---- exp(x) in float -------------------------------------------------------------------------------------
@@ -95,6 +107,37 @@ final class SimdMath {
         FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(s1).mul(s2);
+    }
+
+    // ---- 2^x for x ≤ 0 in float (softmax weights: attention folds log2 e into the query scale) -------------
+
+    // 2^r ≈ Σ c_i r^i on |r| ≤ 1/2, relative error 9.7e-8 in float arithmetic.
+    private static final float P1 = 0.6931471824645996f;
+    private static final float P2 = 0.24022646248340607f;
+    private static final float P3 = 0.05550329014658928f;
+    private static final float P4 = 0.009618520736694336f;
+    private static final float P5 = 0.00133999262470752f;
+    private static final float P6 = 0.00015337510558310896f;
+
+    /**
+     * 2^x per lane for x ≤ 0 (NaN → NaN, −Inf → 0), relative error ≤ 2 ulp down to 2^−126; below that the result
+     * is flushed to 0 (an absolute error under 1.2e-38, irrelevant for weights that sum to ≥ 1). About half the
+     * work of {@link #exp}: no ln 2 reduction, and one power-of-two scale instead of two.
+     */
+    static FloatVector exp2NonPositive(FloatVector x) {
+        FloatVector xc = x.max(-127f); // NaN stays NaN
+        FloatVector kPlusMagic = xc.add(ROUND_MAGIC);
+        FloatVector r = xc.sub(kPlusMagic.sub(ROUND_MAGIC)); // r = x − round(x), |r| ≤ 1/2
+        FloatVector p = r.fma(P6, P5);
+        p = p.fma(r, FloatVector.broadcast(F, P4));
+        p = p.fma(r, FloatVector.broadcast(F, P3));
+        p = p.fma(r, FloatVector.broadcast(F, P2));
+        p = p.fma(r, FloatVector.broadcast(F, P1));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        // 2^k as float bits: (k + 127) << 23 with k = bits(kPlusMagic) − bits(MAGIC) ∈ [−127, 0]; k = −127 gives 0.
+        FloatVector scale = kPlusMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale);
     }
 
     // ---- erf(x) in double lanes, accurate to ~1e-9 (so a float result is within ½ ulp + 1e-9 of erf) --------

@@ -15,7 +15,10 @@ import java.nio.ByteOrder;
 /**
  * Vector loads that widen stored weights (bf16, f16, int8, 4-bit) to {@link Simd#F} float lanes. All species
  * here derive from {@link Simd#F}: L float lanes come from L shorts (half the bits) or L bytes (a quarter).
- * There is no 32-bit byte vector, so at 128 bits byte loads take 8 lanes and widen in two parts.
+ * There is no 32-bit byte vector, so at 128 bits a byte load reads 8 bytes and only the low 4 are widened
+ * (quantized matrices pad their quant region by {@link #PAD} bytes so such a load never leaves it).
+ * Every widening uses part 0 of the conversion only: C2 intrinsifies those reliably, and one load per L lanes keeps
+ * the kernels small enough for C2 to inline completely (a kernel that is not fully inlined boxes every vector).
  * Every function is exact: it gives the same floats as the scalar spec in {@code org.visionpangu4j.core.tensor.Numerics}.
  */
 final class Widen {
@@ -23,10 +26,10 @@ final class Widen {
     static final int L = F.length();
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED.withShape(F.vectorShape()).check(int.class);
     static final VectorSpecies<Short> S = ShortVector.SPECIES_64.withShape(VectorShape.forBitSize(L * 16)).check(short.class);
-    /** Bytes per load: L lanes when that is at least 64 bits, else 8. */
+    /** Bytes per load: L lanes when that is at least 64 bits, else 8 (of which L are used). */
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_64.withShape(VectorShape.forBitSize(Math.max(64, L * 8))).check(byte.class);
-    /** How many float vectors one byte load widens to (1, or 2 at 128 bits). */
-    static final int PARTS = B.length() / L;
+    /** Bytes a quant or scale region is padded by, so a load of the last L quants or scales stays inside it. */
+    static final int PAD = 64;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private Widen() {
@@ -53,17 +56,41 @@ final class Widen {
         return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
-    /** Signed bytes of a {@link #B} load, part {@code part} (L of them), as floats. */
-    static FloatVector int8(ByteVector b, int part) {
-        return (FloatVector) b.convertShape(VectorOperators.B2F, F, part);
+    /**
+     * Halves at byte offset {@code off}, n of them rounded up to a multiple of L, → out[outOff ..): the scales of a
+     * few quantized rows converted once per GEMV pass, so the inner loop broadcasts them straight from memory.
+     * The caller's region must extend {@link #PAD} bytes past the n halves.
+     */
+    static void f16Row(MemorySegment m, long off, int n, float[] out, int outOff) {
+        for (int i = 0; i < n; i += L) {
+            f16(m, off + 2L * i).intoArray(out, outOff + i);
+        }
     }
 
-    /** Bytes of a {@link #B} load, part {@code part}, widened to int lanes (sign-extended). */
-    static IntVector int8ToInt(ByteVector b, int part) {
-        return (IntVector) b.convertShape(VectorOperators.B2I, I, part);
+    /** A per-thread float buffer of at least n + L elements (pool threads are persistent: allocated once). */
+    static float[] scratch(int n) {
+        float[] b = SCRATCH.get();
+        if (b.length < n + L) {
+            b = new float[n + L];
+            SCRATCH.set(b);
+        }
+        return b;
     }
 
-    static ByteVector bytes(MemorySegment m, long off) {
-        return ByteVector.fromMemorySegment(B, m, off, LE);
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** L signed bytes at byte offset {@code off}, as floats. */
+    static FloatVector int8(MemorySegment m, long off) {
+        return (FloatVector) ByteVector.fromMemorySegment(B, m, off, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** L signed bytes at byte offset {@code off}, as int lanes. */
+    static IntVector int8ToInt(MemorySegment m, long off) {
+        return (IntVector) ByteVector.fromMemorySegment(B, m, off, LE).convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /** L signed bytes at byte offset {@code off}, as short lanes (integer path). */
+    static ShortVector int8ToShort(MemorySegment m, long off) {
+        return (ShortVector) ByteVector.fromMemorySegment(B, m, off, LE).convertShape(VectorOperators.B2S, S, 0);
     }
 }

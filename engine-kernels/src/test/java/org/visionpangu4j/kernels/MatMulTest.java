@@ -31,10 +31,16 @@ class MatMulTest {
     private static void verify(WeightMatrix w, float[] x, int m, float[] bias, float[] y0, float[] y, String what) {
         int d = w.rows();
         int n = w.cols();
+        double[][] wd = Matrices.dense(w);
         for (int i = 0; i < m; i++) {
             for (int r = 0; r < d; r++) {
-                double ref = Matrices.dot(w, r, x, i * n);
-                double abs = Matrices.absDot(w, r, x, i * n);
+                double ref = 0;
+                double abs = 0;
+                for (int c = 0; c < n; c++) {
+                    double t = wd[r][c] * x[i * n + c];
+                    ref += t;
+                    abs += Math.abs(t);
+                }
                 if (bias != null) {
                     ref += bias[r];
                     abs += Math.abs(bias[r]);

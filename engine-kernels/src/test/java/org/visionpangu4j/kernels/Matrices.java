@@ -55,6 +55,17 @@ final class Matrices {
         return WeightMatrix.of(t, format, arena, pool);
     }
 
+    /** W as doubles via {@code get}, so references over many activation rows read the spec once. */
+    static double[][] dense(WeightMatrix w) {
+        double[][] a = new double[w.rows()][w.cols()];
+        for (int r = 0; r < w.rows(); r++) {
+            for (int c = 0; c < w.cols(); c++) {
+                a[r][c] = w.get(r, c);
+            }
+        }
+        return a;
+    }
+
     /** Σ_c get(r, c)·x[xOff + c] in double. */
     static double dot(WeightMatrix w, int r, float[] x, int xOff) {
         double s = 0;

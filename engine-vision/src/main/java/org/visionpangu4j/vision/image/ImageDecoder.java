@@ -157,7 +157,8 @@ public final class ImageDecoder {
                 BufferedImage img = reader.read(0, reader.getDefaultReadParam());
                 gotW = img.getWidth();
                 gotH = img.getHeight();
-                rgb = PillowRgb.convert(img);
+                boolean pngGrey = format.equals("PNG") && data.length > 25 && data[25] == 0; // IHDR colour type
+                rgb = PillowRgb.convert(img, pngGrey);
             }
         } catch (ImageInputException e) {
             throw new ImageInputException(source + ": " + e.getMessage(), e);

@@ -28,6 +28,14 @@ final class PillowRgb {
     }
 
     static byte[] convert(BufferedImage img) {
+        return convert(img, false);
+    }
+
+    /**
+     * @param greyIsI16 the image is a PNG of colour type 0 (grey): Pillow opens a 16-bit one as I;16 and clamps
+     *                  even when a tRNS chunk made ImageIO add an alpha channel
+     */
+    static byte[] convert(BufferedImage img, boolean greyIsI16) {
         int w = img.getWidth();
         int h = img.getHeight();
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
@@ -57,7 +65,7 @@ final class PillowRgb {
             r.getPixels(0, y, w, 1, row);
             for (int x = 0; x < w; x++) {
                 for (int c = 0; c < nc; c++) {
-                    s[c] = to8(row[x * bands + c], bits[c], grey && !cm.hasAlpha());
+                    s[c] = to8(row[x * bands + c], bits[c], grey && (greyIsI16 || !cm.hasAlpha()));
                 }
                 int o = (y * w + x) * 3;
                 if (grey) {

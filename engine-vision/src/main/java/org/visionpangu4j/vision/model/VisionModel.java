@@ -295,8 +295,13 @@ public final class VisionModel {
         return out;
     }
 
+    /** Rows per parallel chunk for cheap row-wise ops: at least ~16k elements, so small inputs run inline. */
+    private static int grain(int n) {
+        return Math.max(1, (1 << 14) / n);
+    }
+
     private static void layerNorm(WorkerPool pool, float[] x, float[] out, int rows, int n, float[] w, float[] b, float eps) {
-        pool.parallelFor(0, rows, 1, (r0, r1) -> {
+        pool.parallelFor(0, rows, grain(n), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 Norms.layernorm(out, r * n, x, r * n, w, b, n, eps);
             }
@@ -304,11 +309,11 @@ public final class VisionModel {
     }
 
     private static void gelu(WorkerPool pool, float[] x, int rows, int n) {
-        pool.parallelFor(0, rows, 1, (r0, r1) -> Activations.gelu(x, r0 * n, (r1 - r0) * n));
+        pool.parallelFor(0, rows, grain(n), (r0, r1) -> Activations.gelu(x, r0 * n, (r1 - r0) * n));
     }
 
     private static void addScaled(WorkerPool pool, float[] h, float[] y, float[] scale, int rows, int n) {
-        pool.parallelFor(0, rows, 1, (r0, r1) -> {
+        pool.parallelFor(0, rows, grain(n), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 VectorMath.addScaled(h, r * n, y, r * n, scale, n);
             }

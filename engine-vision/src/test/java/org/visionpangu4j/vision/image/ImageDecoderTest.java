@@ -111,6 +111,9 @@ class ImageDecoderTest {
         byte[] raw = {0, 100, 0x01, 0x2C, (byte) 0xFF, (byte) 0xFF}; // 100, 300, 65535
         RgbImage im = dec.decode(TestImages.png(3, 1, 16, 0, raw, 6));
         assertArrayEquals(new int[] {100, 255, 255}, new int[] {im.get(0, 0, 0), im.get(1, 0, 1), im.get(2, 0, 2)});
+        // With a tRNS chunk ImageIO adds alpha, but Pillow still holds I;16 (transparency is only metadata).
+        RgbImage trns = dec.decode(TestImages.png(3, 1, 16, 0, raw, 6, TestImages.chunk("tRNS", new byte[] {0, 100})));
+        assertArrayEquals(new int[] {100, 255, 255}, new int[] {trns.get(0, 0, 0), trns.get(1, 0, 1), trns.get(2, 0, 2)});
     }
 
     private static BufferedImage smooth(int w, int h, int type) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.visionpangu4j.core.config.ConfigParser;
+import org.visionpangu4j.core.config.ModelConfig;
 import org.junit.jupiter.api.TestFactory;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.tensor.Tensor;
@@ -12,6 +15,7 @@ import org.visionpangu4j.vision.image.ImageDecoder;
 import org.visionpangu4j.vision.image.RgbImage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -51,6 +55,29 @@ class PreprocessGoldenTest {
         }
         assertEquals(4, tests.size(), "fixture has four images");
         return tests;
+    }
+
+    /**
+     * Without dynamic tiling, or with a budget of one tile, the image becomes a single tile resized to 112×112 —
+     * the same operation as the reference's thumbnail, which is the last golden tile of landscape_shapes.
+     */
+    @Test
+    void singleTileModesEqualTheGoldenThumbnail() {
+        ModelConfig cfg = ConfigParser.parse(Fixtures.dir());
+        RgbImage img = new ImageDecoder().decode(Fixtures.dir().resolve("images/landscape_shapes.png"));
+        Tensor golden3 = golden.tensor("pixel_values.landscape_shapes").expectShape(3, 3, 112, 112);
+        float[] thumb = Arrays.copyOfRange(golden3.toFloatArray(), 2 * 3 * 112 * 112, 3 * 3 * 112 * 112);
+        ModelConfig fixed = new ModelConfig(cfg.vision(), cfg.llm(), cfg.downsampleRatio(), cfg.psVersion(),
+                cfg.selectLayer(), cfg.template(), cfg.forceImageSize(), false, cfg.minDynamicPatch(),
+                cfg.maxDynamicPatch(), cfg.useThumbnail());
+        for (ImagePreprocessor prep : List.of(ImagePreprocessor.fromConfig(fixed), ImagePreprocessor.fromConfig(cfg, 1))) {
+            PixelValues pv = prep.preprocess(img);
+            assertEquals(1, pv.tiles());
+            assertEquals(false, pv.thumbnail());
+            assertEquals(1, prep.tileCount(img.width(), img.height()));
+            assertTrue(Fixtures.maxAbsDiff(pv.data(), 0, thumb, 0, thumb.length) <= PIXEL_TOL);
+        }
+        assertEquals(3, ImagePreprocessor.fromConfig(cfg).tileCount(img.width(), img.height()));
     }
 
     private static void check(JsonNode m, ImagePreprocessor prep) {
