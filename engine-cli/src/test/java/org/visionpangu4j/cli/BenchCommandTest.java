@@ -25,7 +25,7 @@ class BenchCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Every metric that --json reports as a mean with an _sd sibling. */
     private static final List<String> METRICS = List.of("load_s", "peak_rss_bytes", "vision_s_per_tile",
-            "image_first_token_s", "prefill_tps", "decode_tps");
+            "image_first_token_s", "prefill_tps", "decode_tps", "rss_before_load_bytes");
 
     @TempDir
     static Path tmp;

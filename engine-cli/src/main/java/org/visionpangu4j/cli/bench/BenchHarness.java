@@ -116,6 +116,7 @@ public final class BenchHarness implements AutoCloseable {
             kv = Math.max(kv, x.kvBytes);
         }
         return new BenchResult(c, stats(s, x -> x.loadS), stats(s, x -> (double) x.rssBytes),
+                stats(s, x -> (double) x.baseRssBytes),
                 stats(s, x -> x.visionSPerTile), stats(s, x -> x.imageFirstTokenS), stats(s, x -> x.prefillTps),
                 stats(s, x -> x.decodeTps), s[0].weightBytes, kv);
     }
@@ -124,6 +125,7 @@ public final class BenchHarness implements AutoCloseable {
     private static final class Sample {
         double loadS;
         long rssBytes;
+        long baseRssBytes;
         double visionSPerTile = Double.NaN;
         double imageFirstTokenS = Double.NaN;
         double prefillTps = Double.NaN;
@@ -144,6 +146,7 @@ public final class BenchHarness implements AutoCloseable {
         Sample s = new Sample();
         System.gc(); // garbage of the previous run should not count towards this run's peak
         memory.resetPeak();
+        s.baseRssBytes = memory.residentBytes();
         long t0 = System.nanoTime();
         try (Loaded m = load(c)) {
             s.loadS = (System.nanoTime() - t0) / 1e9;

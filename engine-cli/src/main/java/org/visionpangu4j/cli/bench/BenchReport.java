@@ -134,6 +134,7 @@ public final class BenchReport {
         metric(o, "load_s", r.loadSeconds());
         metric(o, "peak_rss_bytes", r.rssBytes());
         o.put("rss_is_peak", peakRss);
+        metric(o, "rss_before_load_bytes", r.baseRssBytes());
         o.put("weights_bytes", r.weightBytes());
         o.put("kv_bytes", r.kvBytes());
         o.put("rss_ratio", r.rssRatio());

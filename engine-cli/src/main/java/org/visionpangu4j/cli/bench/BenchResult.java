@@ -6,6 +6,7 @@ package org.visionpangu4j.cli.bench;
  * @param loadSeconds           load to ready: open + residency + decoder (+ quantization) + vision tower
  * @param rssBytes              peak resident memory of a run (VmHWM after a per-run reset), or RSS at the end of
  *                              each run where the peak cannot be reset (see {@link ProcMemory})
+ * @param baseRssBytes          resident memory at the start of a run, before loading (the JVM: heap, code, ...)
  * @param visionSecondsPerTile  vision encode (InternViT + pixel shuffle + mlp1) time / tiles
  * @param imageFirstTokenSeconds JPEG decode + preprocess + vision + splice + prefill of the image prompt, until the
  *                              first logits
@@ -14,9 +15,9 @@ package org.visionpangu4j.cli.bench;
  * @param weightBytes           bytes of weights as held (decoder after quantization + vision tower as stored)
  * @param kvBytes               bytes of the largest KV cache a run allocated
  */
-public record BenchResult(BenchPlan.Config config, Stats loadSeconds, Stats rssBytes, Stats visionSecondsPerTile,
-                          Stats imageFirstTokenSeconds, Stats prefillTokensPerSecond, Stats decodeTokensPerSecond,
-                          long weightBytes, long kvBytes) {
+public record BenchResult(BenchPlan.Config config, Stats loadSeconds, Stats rssBytes, Stats baseRssBytes,
+                          Stats visionSecondsPerTile, Stats imageFirstTokenSeconds, Stats prefillTokensPerSecond,
+                          Stats decodeTokensPerSecond, long weightBytes, long kvBytes) {
 
     /** Peak RSS over the memory the model needs (weights + KV): the target is ≤ 1.15. */
     public double rssRatio() {
