@@ -1,11 +1,11 @@
 package org.visionpangu4j.bench;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -20,50 +20,46 @@ import org.visionpangu4j.kernels.Attention;
 
 /**
  * Bidirectional attention of one InternViT-300M layer on one 448×448 tile: T = 1,025 tokens, 16 heads × 64, read
- * in place from a fused [T, 3·1024] qkv buffer. Work: QKᵀ and P·V, 2·T²·D multiply-adds each per head,
- * i.e. 4·T²·D·H = 4.303 GFLOP per call (softmax not counted): GFLOP/s = 4.303 / (ms/op) · 1000.
+ * in place from a fused [T, 3·1024] qkv buffer. The {@code flops} counter counts QKᵀ and P·V, 2·T²·D multiply-adds
+ * each per head: 4·T²·D·H = 4.303 GFLOP per call (softmax not counted); compare with {@link ProbeBench#fmaPeak}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 4, time = 2)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class VisionAttentionBench {
     static final int T = 1025;
     static final int HEADS = 16;
     static final int HEAD_DIM = 64;
-    /** 4·T²·D·H. */
-    public static final double FLOP = 4.0 * T * T * HEAD_DIM * HEADS;
+    static final long FLOP = 4L * T * T * HEAD_DIM * HEADS;
 
     @Param({"1", "2"})
-    int threads;
+    public int threads;
 
     private WorkerPool pool;
     private float[] qkv;
     private float[] out;
 
-    @Setup
+    @Setup(Level.Trial)
     public void setup() {
         pool = new WorkerPool(threads);
         int width = HEADS * HEAD_DIM;
-        qkv = new float[T * 3 * width];
-        SplittableRandom rnd = new SplittableRandom(1);
-        for (int i = 0; i < qkv.length; i++) {
-            qkv[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
+        qkv = BenchData.vector(T * 3 * width, 1);
         out = new float[T * width];
     }
 
-    @TearDown
+    @TearDown(Level.Trial)
     public void tearDown() {
         pool.close();
     }
 
     @Benchmark
-    public float[] visionAttention() {
+    public float visionAttention(Counters c) {
         int width = HEADS * HEAD_DIM;
         Attention.bidirectional(pool, qkv, T, HEADS, HEAD_DIM, 3 * width, 0, width, 2 * width, out, width);
-        return out;
+        c.flops += FLOP;
+        return out[0];
     }
 }

@@ -1,14 +1,22 @@
 package org.visionpangu4j.kernels;
 
 import static org.visionpangu4j.kernels.KvCache.TILE;
+import static org.visionpangu4j.kernels.SimdMath.EXP2_LO;
 import static org.visionpangu4j.kernels.SimdMath.F;
+import static org.visionpangu4j.kernels.SimdMath.P1;
+import static org.visionpangu4j.kernels.SimdMath.P2;
+import static org.visionpangu4j.kernels.SimdMath.P3;
+import static org.visionpangu4j.kernels.SimdMath.P4;
+import static org.visionpangu4j.kernels.SimdMath.P5;
+import static org.visionpangu4j.kernels.SimdMath.P6;
+import static org.visionpangu4j.kernels.SimdMath.ROUND_MAGIC;
+import static org.visionpangu4j.kernels.SimdMath.ROUND_MAGIC_BITS;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -26,13 +34,24 @@ import org.visionpangu4j.core.parallel.WorkerPool;
  *     for each tile of 4 query rows:
  *       S[4, step]  = Q[4, D] · Kᵀ[D, step]         broadcast-FMA over transposed key tiles, 4×4 or 4×2 register tile
  *       per row:      mask keys past the row's limit; online softmax (running max m, running sum l) turns S
- *                     into P and rescales the row's accumulator O by exp(m_old − m_new)
+ *                     into P and rescales the row's accumulator O by 2^(m_old − m_new)
  *       O[4, D]    += P[4, step] · V[step, D]       broadcast-FMA over value rows, 4×4 or 4×2 register tile
  *   out = O / l
  * </pre>
- * The step's keys and values are reused from L1/L2 by every tile of the block. Scratch (packed Q, S, O, the
- * softmax state, dequantised or packed K/V) is per thread and reused across calls: nothing is allocated per key,
- * row or job once the buffers have grown to the problem size.
+ * Queries are pre-scaled by log2(e)/√D so the softmax runs in base 2 (2^x needs half the work of e^x); the
+ * running sums stay per lane and are reduced once per row. The step's keys and values are reused from L1/L2 by
+ * every tile of the block. The cache's key layout (transposed tiles of 16 positions) is already what the score
+ * kernel reads; for vision, each job's thread packs its head's K (transposed tiles) and V once per call and keeps
+ * it for all query blocks of that head. Scratch (packed Q, S, O, the softmax state, dequantised or packed K/V) is
+ * per thread and reused across calls: nothing is allocated per key, row or job once the buffers have grown.
+ *
+ * <p>Parallelism: jobs = KV heads × query blocks, split over the pool in contiguous ranges; causal blocks are
+ * ordered cheap/dear alternately so the ranges carry similar work. A decode step has only KV-heads jobs (6 for
+ * openPangu-1B), so more threads than that stay idle — splitting the keys of a head across threads
+ * (flash-decoding) is not done. Decode pads the 2 (GQA group) query rows to a tile of 4. int8 caches are widened
+ * step by step into per-thread F32 scratch; on the AVX-512 machine of engine-bench/README.md that widening costs
+ * about what the F32 cache's extra memory traffic does, so an int8 decode step is no faster than an F32 one on a
+ * single core: the int8 cache saves memory (4×) and bandwidth shared between cores.
  */
 public final class Attention {
     /** Query rows per register tile. */
@@ -337,7 +356,19 @@ public final class Attention {
             }
             sc.m[row] = m;
             for (int j = 0; j < nv; j += L) {
-                FloatVector p = SimdMath.exp2NonPositive(FloatVector.fromArray(F, s, sOff + j).sub(m));
+                // 2^(s − m) ≤ 1 as described at SimdMath.EXP2_LO: k = round(x), 2^(x − k) by polynomial, 2^k by bits
+                FloatVector xc = FloatVector.fromArray(F, s, sOff + j).sub(m).max(EXP2_LO);
+                FloatVector kPlusMagic = xc.add(ROUND_MAGIC);
+                FloatVector frac = xc.sub(kPlusMagic.sub(ROUND_MAGIC));
+                FloatVector p = frac.fma(P6, P5);
+                p = p.fma(frac, FloatVector.broadcast(F, P4));
+                p = p.fma(frac, FloatVector.broadcast(F, P3));
+                p = p.fma(frac, FloatVector.broadcast(F, P2));
+                p = p.fma(frac, FloatVector.broadcast(F, P1));
+                p = p.fma(frac, FloatVector.broadcast(F, 1f));
+                FloatVector scale = kPlusMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                p = p.mul(scale);
                 p.intoArray(s, sOff + j);
                 lv = lv.add(p);
             }
@@ -366,7 +397,7 @@ public final class Attention {
     private static void writeOut(Scratch sc, int rows, int D, int rowDim, float[] out) {
         int L = F.length();
         for (int r = 0; r < rows; r++) {
-            float inv = 1f / SimdMath.sum(FloatVector.fromArray(F, sc.l, r * L));
+            float inv = 1f / SimdMath.sum(sc.l, r * L);
             int src = r * rowDim;
             int dst = sc.rowOut[r];
             int i = 0;

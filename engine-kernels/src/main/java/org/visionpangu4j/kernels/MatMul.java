@@ -9,7 +9,8 @@ import org.visionpangu4j.core.parallel.WorkerPool;
  * columns.
  *
  * <p><b>GEMV</b> (one activation row, decode) streams W once: each thread takes a contiguous range of rows and the
- * format's {@link WeightMatrix#gemvRows} kernel runs four rows per pass so every x load feeds four FMAs.
+ * format's {@link WeightMatrix#gemvRows} kernel runs several rows per pass (up to four, by format and width) so every
+ * x load feeds several FMAs, with two accumulators per row where the format's widening is cheap.
  *
  * <p><b>GEMM</b> (many rows: prefill, vision) is a packed, cache-blocked, register-tiled product (GotoBLAS
  * structure). X is packed once per call into MR-row panels, k-major (shared by all threads). Each thread owns a
@@ -76,7 +77,7 @@ public final class MatMul {
         }
         int n = w.cols();
         int mp = roundUp(m, MR);
-        float[] xp = Scratch.get().packedX(mp * n);
+        float[] xp = Scratch.get().packedX(Math.multiplyExact(mp, n));
         pool.parallelFor(0, mp / MR, 1, (p0, p1) -> packX(x, m, n, xp, mp, p0, p1));
         pool.parallelFor(0, w.rows(), P, (c0, c1) -> gemmColumns(w, xp, m, mp, bias, y, accumulate, c0, c1));
     }
@@ -194,7 +195,8 @@ public final class MatMul {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         int k = 0;
-        for (; k + 2 <= kc; k += 2) { // two k per iteration halves the loop overhead (C2 does not unroll this body)
+        int kEven = kc & ~1;
+        for (; k < kEven; k += 2) { // two k per iteration halves the loop overhead (C2 does not unroll this body)
             int bk = bo + k * P;
             int ak = ao + k * MR;
             FloatVector b0 = FloatVector.fromArray(F, b, bk);

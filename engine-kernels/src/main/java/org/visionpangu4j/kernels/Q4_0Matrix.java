@@ -31,7 +31,23 @@ import java.nio.ByteOrder;
  * A short last block is zero-padded (pad quants decode to exactly 0); kernels never read x beyond cols.
  *
  * <p>Compute path: nibbles are widened to int lanes, shifted out as signed values, converted to F32 and FMA'd
- * with x; per block s = Σ (q−8)·x is formed in a vector and acc += d·s.
+ * with x; per block s = Σ (q−8)·x is formed in a vector and acc += d·s, with the F16 scales of the rows in flight
+ * converted once per pass. The alternative, x quantized to int8 per block and Σ (q−8)·qx in integer lanes
+ * ({@link #gemvRowsInt8}, kept for the benchmark and tested), was measured with {@code QuantPathBench} (1 thread,
+ * kernel only, weight GB/s, Xeon 2-core VM under load from other jobs, JDK 25, 2026-11-26; errors ±30–80%):
+ * <pre>
+ *   width   rows×cols     dequant   int8
+ *   512     1024×1536     7.1       1.4
+ *   512     16384×1536    6.8       1.5
+ *   256     1024×1536     3.1–5.3   1.1–3.4   (int8 at one row per pass after the first run showed boxing)
+ *   256     16384×1536    3.6–5.2   1.1–4.0
+ *   128     1024×1536     1.8–2.5   0.6–1.4
+ *   128     16384×1536    1.3–1.7   0.3–1.4
+ * </pre>
+ * Dequantize is kept at every width (at 256 bits the int8 mean of the last run was 10% higher, inside the noise;
+ * dequantize keeps the exact numerics identical across widths). Per 32 weights this path costs about nine vector
+ * operations (widen, three shifts, two conversions, three FMAs) against about seven for Q8_0, so on two cores
+ * Q4_0 GEMV is compute-bound while Q8_0 approaches the DRAM limit.
  */
 public final class Q4_0Matrix extends WeightMatrix {
     static final int QK = 32;
@@ -88,34 +104,44 @@ public final class Q4_0Matrix extends WeightMatrix {
     // ---- quantization -------------------------------------------------------------------------------------
 
     /**
-     * Quantizes x[off .. off+32) into the 16 bytes q[qOff ..) and returns the scale's F16 bits (ggml's
-     * quantize_row_q4_0_ref). {@code where} names the block in errors.
+     * Quantizes x[off .. off+32) into the 16 bytes q[qOff ..) and returns the scale's F16 bits: ggml's
+     * quantize_row_q4_0_ref in vectors (the same float operations, so the same bits), nibbles stored as q XOR 8.
+     * q needs 8 bytes of slack past the block at 128 bits. {@code name}, {@code r}, {@code b} name the block in
+     * errors.
      */
-    static short quantizeBlock(float[] x, int off, byte[] q, int qOff, String where) {
-        float amax = 0f;
-        float max = 0f;
-        for (int j = 0; j < QK; j++) {
-            float v = x[off + j];
-            if (!Float.isFinite(v)) {
-                throw new ModelFormatException(where + " contains a non-finite value; cannot quantize to Q4_0");
-            }
-            if (amax < Math.abs(v)) {
-                amax = Math.abs(v);
-                max = v;
+    static short quantizeBlock(float[] x, int off, byte[] q, int qOff, String name, int r, int b) {
+        FloatVector m = FloatVector.zero(F);
+        for (int e = 0; e < QK; e += L) {
+            m = m.max(FloatVector.fromArray(F, x, off + e).abs()); // NaN propagates, as Math.max
+        }
+        float amax = m.reduceLanes(VectorOperators.MAX);
+        if (!Float.isFinite(amax)) {
+            throw new ModelFormatException(name + " row " + r + " block " + b + " contains a non-finite value; cannot quantize to Q4_0");
+        }
+        float max = 0f; // ggml keeps the first element of largest |x| (strict <), or 0 for an all-zero block
+        for (int j = 0; amax > 0f && j < QK; j++) {
+            if (Math.abs(x[off + j]) == amax) {
+                max = x[off + j];
+                break;
             }
         }
         float d = max / -8f;
         float id = d != 0f ? 1f / d : 0f;
         short d16 = Float.floatToFloat16(d);
         if (Float.isInfinite(Float.float16ToFloat(d16))) {
-            throw new ModelFormatException(where + ": max |x| = " + amax + " overflows the F16 scale of Q4_0");
+            throw new ModelFormatException(name + " row " + r + " block " + b + ": max |x| = " + amax + " overflows the F16 scale of Q4_0");
         }
-        for (int j = 0; j < QK / 2; j++) {
-            int lo = Math.min(15, (int) (x[off + j] * id + 8.5f));
-            int hi = Math.min(15, (int) (x[off + QK / 2 + j] * id + 8.5f));
-            q[qOff + j] = (byte) ((lo ^ 8) | ((hi ^ 8) << 4));
+        for (int e = 0; e < QK / 2; e += L) {
+            IntVector lo = level(FloatVector.fromArray(F, x, off + e), id);
+            IntVector hi = level(FloatVector.fromArray(F, x, off + QK / 2 + e), id);
+            Widen.storeBytes(lo.lanewise(VectorOperators.XOR, 8).or(hi.lanewise(VectorOperators.XOR, 8).lanewise(VectorOperators.LSHL, 4)), q, qOff + e);
         }
         return d16;
+    }
+
+    // min(15, (int) (x·id + 8.5f)) per lane: a float multiply then a float add, as ggml's C (no fused multiply-add).
+    private static IntVector level(FloatVector x, float id) {
+        return ((IntVector) x.mul(id).add(8.5f).convert(VectorOperators.F2I, 0)).min(15);
     }
 
     static Q4_0Matrix quantize(WeightMatrix src, Arena arena, WorkerPool pool) {
@@ -127,11 +153,11 @@ public final class Q4_0Matrix extends WeightMatrix {
         MemorySegment sc = arena.allocate(2L * rows * nb + Widen.PAD, 64);
         pool.parallelFor(0, rows, 8, (r0, r1) -> {
             float[] x = new float[nb * QK];
-            byte[] q = new byte[rowBytes];
+            byte[] q = new byte[rowBytes + Widen.PAD];
             for (int r = r0; r < r1; r++) {
                 src.decode(r, 0, cols, x, 0);
                 for (int b = 0; b < nb; b++) {
-                    short d = quantizeBlock(x, b * QK, q, b * QK / 2, src.name() + " row " + r + " block " + b);
+                    short d = quantizeBlock(x, b * QK, q, b * QK / 2, src.name(), r, b);
                     sc.set(SHORT_LE, 2L * ((long) r * nb + b), d);
                 }
                 MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, (long) r * rowBytes, rowBytes);
@@ -195,21 +221,24 @@ public final class Q4_0Matrix extends WeightMatrix {
     }
 
     /**
-     * Rows per GEMV pass: four at 512 bits; two at narrower widths, where a block takes more slices and a
-     * four-row body is too large for C2 to unroll the slice loop (measured: 2.5× slower at 256 bits).
+     * Rows per GEMV pass: four at 512 bits, two at 256, one at 128. At narrower widths a block takes more slices,
+     * and a multi-row body grows too large for C2 to unroll the slice loop (measured at 256 bits: two rows 2×
+     * faster than four; at 128 bits: one row 1.3× faster than two).
      */
-    private static final int ROWS = L >= 16 ? 4 : 2;
+    private static final int ROWS = L >= 16 ? 4 : L >= 8 ? 2 : 1;
 
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
-        float[] d = Widen.scratch(ROWS * nb);
         int r = r0;
-        for (; r + ROWS <= r1; r += ROWS) {
-            Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
-            if (ROWS == 4) {
-                dot4(r, x, xOff, d, bias, y, yOff, accumulate);
-            } else {
-                dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+        if (ROWS > 1) {
+            float[] d = Widen.scratch(ROWS * nb);
+            for (; r + ROWS <= r1; r += ROWS) {
+                Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
+                if (ROWS == 4) {
+                    dot4(r, x, xOff, d, bias, y, yOff, accumulate);
+                } else {
+                    dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+                }
             }
         }
         for (; r < r1; r++) {
@@ -325,36 +354,7 @@ public final class Q4_0Matrix extends WeightMatrix {
      * no tail code): four rows per pass, per block s_i = Σ (q−8)·qx exactly in int lanes, acc_i += (d_i·d_x)·s_i.
      */
     void gemvRowsInt8(int r0, int r1, Int8Activations xa, float[] bias, float[] y, int yOff, boolean accumulate) {
-        long stride = (long) nb * (QK / 2);
-        float[] d = Widen.scratch(4 * nb);
-        int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            Widen.f16Row(sc, 2L * r * nb, 4 * nb, d, 0);
-            long q0 = r * stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride;
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-            for (int b = 0; b < nb; b++) {
-                IntVector s0 = IntVector.zero(Widen.I), s1 = s0, s2 = s0, s3 = s0;
-                int o = b * (QK / 2);
-                for (int e = 0; e < QK / 2; e += L) {
-                    ShortVector xl = ShortVector.fromArray(Widen.S, xa.q, b * QK + e);
-                    ShortVector xh = ShortVector.fromArray(Widen.S, xa.q, b * QK + QK / 2 + e);
-                    s0 = s0.add(prodInt(q0 + o + e, xl, xh));
-                    s1 = s1.add(prodInt(q1 + o + e, xl, xh));
-                    s2 = s2.add(prodInt(q2 + o + e, xl, xh));
-                    s3 = s3.add(prodInt(q3 + o + e, xl, xh));
-                }
-                float dx = xa.d[b];
-                a0 = ((FloatVector) s0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[b] * dx), a0);
-                a1 = ((FloatVector) s1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[nb + b] * dx), a1);
-                a2 = ((FloatVector) s2.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[2 * nb + b] * dx), a2);
-                a3 = ((FloatVector) s3.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d[3 * nb + b] * dx), a3);
-            }
-            put(y, yOff + r, a0.reduceLanes(VectorOperators.ADD), bias, r, accumulate);
-            put(y, yOff + r + 1, a1.reduceLanes(VectorOperators.ADD), bias, r + 1, accumulate);
-            put(y, yOff + r + 2, a2.reduceLanes(VectorOperators.ADD), bias, r + 2, accumulate);
-            put(y, yOff + r + 3, a3.reduceLanes(VectorOperators.ADD), bias, r + 3, accumulate);
-        }
-        for (; r < r1; r++) {
+        for (int r = r0; r < r1; r++) {
             put(y, yOff + r, dotRowInt(r, xa), bias, r, accumulate);
         }
     }

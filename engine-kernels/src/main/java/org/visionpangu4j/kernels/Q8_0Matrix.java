@@ -27,7 +27,22 @@ import java.nio.ByteOrder;
  * vector loads. A short last block is zero-padded (its pad quants are 0); kernels never read x beyond cols.
  *
  * <p>Compute path: quants are widened to F32 and FMA'd with x (the "dequantize" path); per block,
- * s = Σ q·x is formed in a vector and acc += d·s.
+ * s = Σ q·x is formed in a vector and acc += d·s, with the F16 scales of the rows in flight converted once per pass.
+ * The alternative, x quantized to int8 per block and Σ qw·qx in integer lanes ({@link #gemvRowsInt8}, kept for the
+ * benchmark and tested), was measured with {@code QuantPathBench} (1 thread, kernel only, weight GB/s, Xeon 2-core
+ * VM under load from other jobs, JDK 25, 2026-11-26; errors are ±30–80%):
+ * <pre>
+ *   width   rows×cols     dequant   int8
+ *   512     1024×1536     18.8      10.8
+ *   512     16384×1536    15.0      11.3
+ *   256     1024×1536     11.5–13.0  4.0–6.0
+ *   256     16384×1536     8.8–9.9   2.2–6.2
+ *   128     1024×1536      3.6–4.0   4.0–4.1
+ *   128     16384×1536     2.4–3.7   2.6–4.2
+ * </pre>
+ * Without VNNI (the Vector API has no int8 dot product) the integer path needs more instructions per weight than
+ * widen-and-FMA. Dequantize is kept at every width: it wins clearly at 256 and 512 bits; at 128 bits the two are
+ * within the noise, and dequantize keeps the exact numerics (no activation rounding) identical across widths.
  */
 public final class Q8_0Matrix extends WeightMatrix {
     static final int QK = 32;
@@ -82,25 +97,27 @@ public final class Q8_0Matrix extends WeightMatrix {
     // ---- quantization -------------------------------------------------------------------------------------
 
     /**
-     * Quantizes x[off .. off+32) into q[qOff .. qOff+32) and returns the scale's F16 bits (ggml's
-     * quantize_row_q8_0_ref). {@code where} names the block in errors.
+     * Quantizes x[off .. off+32) into q[qOff .. qOff+32) and returns the scale's F16 bits: ggml's
+     * quantize_row_q8_0_ref in vectors (the same float operations, so the same bits). q needs 8 bytes of slack
+     * past the block at 128 bits. {@code name}, {@code r}, {@code b} name the block in errors.
      */
-    static short quantizeBlock(float[] x, int off, byte[] q, int qOff, String where) {
-        float amax = 0f;
-        for (int j = 0; j < QK; j++) {
-            amax = Math.max(amax, Math.abs(x[off + j]));
+    static short quantizeBlock(float[] x, int off, byte[] q, int qOff, String name, int r, int b) {
+        FloatVector m = FloatVector.zero(F);
+        for (int e = 0; e < QK; e += L) {
+            m = m.max(FloatVector.fromArray(F, x, off + e).abs()); // NaN propagates, as Math.max
         }
+        float amax = m.reduceLanes(VectorOperators.MAX);
         if (!Float.isFinite(amax)) {
-            throw new ModelFormatException(where + " contains a non-finite value; cannot quantize to Q8_0");
+            throw new ModelFormatException(name + " row " + r + " block " + b + " contains a non-finite value; cannot quantize to Q8_0");
         }
         float d = amax / 127f;
         float id = d != 0f ? 1f / d : 0f;
         short d16 = Float.floatToFloat16(d);
         if (Float.isInfinite(Float.float16ToFloat(d16))) {
-            throw new ModelFormatException(where + ": max |x| = " + amax + " overflows the F16 scale of Q8_0");
+            throw new ModelFormatException(name + " row " + r + " block " + b + ": max |x| = " + amax + " overflows the F16 scale of Q8_0");
         }
-        for (int j = 0; j < QK; j++) {
-            q[qOff + j] = (byte) roundHalfAway(x[off + j] * id);
+        for (int e = 0; e < QK; e += L) {
+            Widen.storeBytes(Widen.roundHalfAway(FloatVector.fromArray(F, x, off + e).mul(id)), q, qOff + e);
         }
         return d16;
     }
@@ -119,11 +136,11 @@ public final class Q8_0Matrix extends WeightMatrix {
         MemorySegment sc = arena.allocate(2L * rows * nb + Widen.PAD, 64);
         pool.parallelFor(0, rows, 8, (r0, r1) -> {
             float[] x = new float[nb * QK];
-            byte[] q = new byte[nb * QK];
+            byte[] q = new byte[nb * QK + Widen.PAD];
             for (int r = r0; r < r1; r++) {
                 src.decode(r, 0, cols, x, 0);
                 for (int b = 0; b < nb; b++) {
-                    short d = quantizeBlock(x, b * QK, q, b * QK, src.name() + " row " + r + " block " + b);
+                    short d = quantizeBlock(x, b * QK, q, b * QK, src.name(), r, b);
                     sc.set(SHORT_LE, 2L * ((long) r * nb + b), d);
                 }
                 MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, (long) r * nb * QK, nb * QK);
@@ -171,21 +188,24 @@ public final class Q8_0Matrix extends WeightMatrix {
     }
 
     /**
-     * Rows per GEMV pass: four at 512 bits; two at narrower widths, where a block takes more slices and a
-     * four-row body is too large for C2 to unroll the slice loop (measured: 2.5× slower at 256 bits).
+     * Rows per GEMV pass: four at 512 bits, two at 256, one at 128. At narrower widths a block takes more slices,
+     * and a multi-row body grows too large for C2 to unroll the slice loop (measured at 256 bits: two rows 2×
+     * faster than four; at 128 bits: one row 1.3× faster than two).
      */
-    private static final int ROWS = L >= 16 ? 4 : 2;
+    private static final int ROWS = L >= 16 ? 4 : L >= 8 ? 2 : 1;
 
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
-        float[] d = Widen.scratch(ROWS * nb);
         int r = r0;
-        for (; r + ROWS <= r1; r += ROWS) {
-            Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
-            if (ROWS == 4) {
-                dot4(r, x, xOff, d, bias, y, yOff, accumulate);
-            } else {
-                dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+        if (ROWS > 1) {
+            float[] d = Widen.scratch(ROWS * nb);
+            for (; r + ROWS <= r1; r += ROWS) {
+                Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
+                if (ROWS == 4) {
+                    dot4(r, x, xOff, d, bias, y, yOff, accumulate);
+                } else {
+                    dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+                }
             }
         }
         for (; r < r1; r++) {

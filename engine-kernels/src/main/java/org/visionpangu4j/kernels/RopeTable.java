@@ -3,13 +3,13 @@ package org.visionpangu4j.kernels;
 import static org.visionpangu4j.kernels.SimdMath.F;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Rotary embedding in rotate-half (NeoX) layout: element i pairs with i + headDim/2.
  * inv_freq[i] = 1/θ^(2i/headDim), computed in float as HF does; angle = pos·inv_freq[i] in float; cos/sin of it.
  * cos/sin rows are cached per position, computed lazily and grown by doubling (thread-safe: readers see an
- * immutable snapshot). Scalar twin: {@code reference.ScalarRope}.
+ * immutable snapshot). Scalar twin: {@code reference.ScalarRope}. The scalar tail (half not a multiple of the lane
+ * count) does the same operations as the vector loop.
  */
 public final class RopeTable {
     private static final int MIN_POSITIONS = 256;
@@ -74,14 +74,11 @@ public final class RopeTable {
                 a.mul(c).sub(b.mul(s)).intoArray(x, lo + i);
                 b.mul(c).add(a.mul(s)).intoArray(x, hi + i);
             }
-            if (i < half) {
-                VectorMask<Float> m = F.indexInRange(i, half);
-                FloatVector a = FloatVector.fromArray(F, x, lo + i, m);
-                FloatVector b = FloatVector.fromArray(F, x, hi + i, m);
-                FloatVector c = FloatVector.fromArray(F, cos, cs + i, m);
-                FloatVector s = FloatVector.fromArray(F, sin, cs + i, m);
-                a.mul(c).sub(b.mul(s)).intoArray(x, lo + i, m);
-                b.mul(c).add(a.mul(s)).intoArray(x, hi + i, m);
+            for (; i < half; i++) {
+                float a = x[lo + i];
+                float b = x[hi + i];
+                x[lo + i] = a * cos[cs + i] - b * sin[cs + i];
+                x[hi + i] = b * cos[cs + i] + a * sin[cs + i];
             }
         }
     }

@@ -1,14 +1,28 @@
 package org.visionpangu4j.kernels;
 
+import static org.visionpangu4j.kernels.SimdMath.E2;
+import static org.visionpangu4j.kernels.SimdMath.E3;
+import static org.visionpangu4j.kernels.SimdMath.E4;
+import static org.visionpangu4j.kernels.SimdMath.E5;
+import static org.visionpangu4j.kernels.SimdMath.E6;
+import static org.visionpangu4j.kernels.SimdMath.EXP_HI;
+import static org.visionpangu4j.kernels.SimdMath.EXP_LO;
 import static org.visionpangu4j.kernels.SimdMath.F;
+import static org.visionpangu4j.kernels.SimdMath.LN2_HI;
+import static org.visionpangu4j.kernels.SimdMath.LN2_LO;
+import static org.visionpangu4j.kernels.SimdMath.LOG2E;
+import static org.visionpangu4j.kernels.SimdMath.ROUND_MAGIC;
+import static org.visionpangu4j.kernels.SimdMath.ROUND_MAGIC_BITS;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * Small element-wise and reduction kernels over float rows, and softmax (plain and streaming).
- * Scalar twin: {@code reference.ScalarVectorMath}. Loops run whole vectors, then one masked vector for the tail.
+ * Scalar twin: {@code reference.ScalarVectorMath}. Loops run whole vectors and finish with scalar code doing the
+ * same operations (element-wise results are bit-for-bit those of the vector loop; sums add the tail last).
  */
 public final class VectorMath {
     private VectorMath() {
@@ -20,14 +34,12 @@ public final class VectorMath {
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i)).intoArray(a, aOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromArray(F, a, aOff + i, m).add(FloatVector.fromArray(F, b, bOff + i, m))
-                    .intoArray(a, aOff + i, m);
+        for (; i < n; i++) {
+            a[aOff + i] += b[bOff + i];
         }
     }
 
-    /** acc[aOff+i] += s[i] · y[yOff+i]  (residual add through a per-channel layer scale). */
+    /** acc[aOff+i] += s[i] · y[yOff+i]  (residual add through a per-channel layer scale; one fma per element). */
     public static void addScaled(float[] acc, int aOff, float[] y, int yOff, float[] s, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
@@ -35,25 +47,21 @@ public final class VectorMath {
             FloatVector sv = FloatVector.fromArray(F, s, i);
             yv.fma(sv, FloatVector.fromArray(F, acc, aOff + i)).intoArray(acc, aOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector yv = FloatVector.fromArray(F, y, yOff + i, m);
-            FloatVector sv = FloatVector.fromArray(F, s, i, m);
-            yv.fma(sv, FloatVector.fromArray(F, acc, aOff + i, m)).intoArray(acc, aOff + i, m);
+        for (; i < n; i++) {
+            acc[aOff + i] = Math.fma(y[yOff + i], s[i], acc[aOff + i]);
         }
     }
 
-    /** acc[aOff+i] += s · y[yOff+i]  (axpy). */
+    /** acc[aOff+i] += s · y[yOff+i]  (axpy; one fma per element). */
     public static void addScaled(float[] acc, int aOff, float[] y, int yOff, float s, int n) {
+        FloatVector sv = FloatVector.broadcast(F, s);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector yv = FloatVector.fromArray(F, y, yOff + i);
-            yv.fma(FloatVector.broadcast(F, s), FloatVector.fromArray(F, acc, aOff + i)).intoArray(acc, aOff + i);
+            yv.fma(sv, FloatVector.fromArray(F, acc, aOff + i)).intoArray(acc, aOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector yv = FloatVector.fromArray(F, y, yOff + i, m);
-            yv.fma(FloatVector.broadcast(F, s), FloatVector.fromArray(F, acc, aOff + i, m)).intoArray(acc, aOff + i, m);
+        for (; i < n; i++) {
+            acc[aOff + i] = Math.fma(y[yOff + i], s, acc[aOff + i]);
         }
     }
 
@@ -63,9 +71,8 @@ public final class VectorMath {
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, x, off + i).mul(s).intoArray(x, off + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromArray(F, x, off + i, m).mul(s).intoArray(x, off + i, m);
+        for (; i < n; i++) {
+            x[off + i] *= s;
         }
     }
 
@@ -79,11 +86,15 @@ public final class VectorMath {
             s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
             s1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), s1);
         }
-        for (; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            s0 = FloatVector.fromArray(F, a, aOff + i, m).fma(FloatVector.fromArray(F, b, bOff + i, m), s0);
+        if (i <= n - L) {
+            s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
+            i += L;
         }
-        return SimdMath.sum(s0.add(s1));
+        float tail = 0f;
+        for (; i < n; i++) {
+            tail = Math.fma(a[aOff + i], b[bOff + i], tail);
+        }
+        return SimdMath.sum(s0.add(s1)) + tail;
     }
 
     /** Largest element of x[off .. off+n) (−Inf for n = 0; NaN if any element is NaN). */
@@ -93,29 +104,47 @@ public final class VectorMath {
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             mv = mv.max(FloatVector.fromArray(F, x, off + i));
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            mv = mv.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, off + i, m), m);
+        float m = mv.reduceLanes(VectorOperators.MAX); // max is exact: any order gives the same result
+        for (; i < n; i++) {
+            m = Math.max(m, x[off + i]);
         }
-        return mv.reduceLanes(VectorOperators.MAX);
+        return m;
     }
 
-    /** x[i] = exp(x[i] − shift) over x[off .. off+n); returns the sum of the new values. */
+    /**
+     * x[i] = exp(x[i] − shift) over x[off .. off+n); returns the sum of the new values. e^x as described at
+     * {@link SimdMath#exp} (≤ 2 ulp).
+     */
     public static float expShiftSum(float[] x, int off, int n, float shift) {
         FloatVector sum = FloatVector.zero(F);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector e = SimdMath.exp(FloatVector.fromArray(F, x, off + i).sub(shift));
+            FloatVector xc = FloatVector.fromArray(F, x, off + i).sub(shift).max(EXP_LO).min(EXP_HI);
+            FloatVector kPlusMagic = xc.fma(LOG2E, ROUND_MAGIC);
+            FloatVector kf = kPlusMagic.sub(ROUND_MAGIC);
+            IntVector k = kPlusMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+            FloatVector r = kf.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+            r = kf.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector p = r.fma(E6, E5);
+            p = p.fma(r, FloatVector.broadcast(F, E4));
+            p = p.fma(r, FloatVector.broadcast(F, E3));
+            p = p.fma(r, FloatVector.broadcast(F, E2));
+            p = p.fma(r, FloatVector.broadcast(F, 1f));
+            p = p.fma(r, FloatVector.broadcast(F, 1f));
+            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            IntVector k2 = k.sub(k1);
+            FloatVector e = p.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             e.intoArray(x, off + i);
             sum = sum.add(e);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector e = SimdMath.exp(FloatVector.fromArray(F, x, off + i, m).sub(shift));
-            e.intoArray(x, off + i, m);
-            sum = sum.add(e, m);
+        float tail = 0f;
+        for (; i < n; i++) {
+            float e = SimdMath.exp(x[off + i] - shift);
+            x[off + i] = e;
+            tail += e;
         }
-        return SimdMath.sum(sum);
+        return SimdMath.sum(sum) + tail;
     }
 
     /** Numerically stable softmax in place over x[off .. off+n): exp(x − max) / Σ, in fp32. */
@@ -134,6 +163,7 @@ public final class VectorMath {
      * p = exp(s − m') with m' the new running max, updates the state and returns alpha = exp(m − m'), the factor
      * by which earlier partial results (Σ p·v and l) must be rescaled. After the last block, softmax = p / l.
      * While every score seen is −Inf (fully masked), the block becomes zeros and alpha = 1.
+     * ({@link Attention} runs the same recurrence fused into its tile loop, in base 2 and with per-lane sums.)
      */
     public static float softmaxOnline(float[] s, int off, int n, float[] state, int stateOff) {
         float mOld = state[stateOff];
@@ -164,12 +194,12 @@ public final class VectorMath {
             FloatVector v = FloatVector.fromArray(F, x, off + i);
             best = best.blend(v, v.compare(VectorOperators.GT, best));
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, off + i, m);
-            best = best.blend(v, v.compare(VectorOperators.GT, best, m));
-        }
         float max = best.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            if (x[off + i] > max) {
+                max = x[off + i];
+            }
+        }
         // Pass 2: its first index.
         i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {

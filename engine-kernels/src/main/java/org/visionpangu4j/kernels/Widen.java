@@ -79,6 +79,20 @@ final class Widen {
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
+    /** C's roundf of each lane (nearest, halves away from zero), exactly: trunc, exact fraction, sign back. */
+    static IntVector roundHalfAway(FloatVector v) {
+        FloatVector a = v.abs();
+        IntVector t = (IntVector) a.convert(VectorOperators.F2I, 0);
+        FloatVector frac = a.sub((FloatVector) t.convert(VectorOperators.I2F, 0)); // exact: 0 ≤ a − t < 1
+        IntVector r = t.add(1, frac.compare(VectorOperators.GE, 0.5f).cast(I));
+        return r.lanewise(VectorOperators.NEG, v.compare(VectorOperators.LT, 0f).cast(I));
+    }
+
+    /** Stores the low byte of each int lane at b[off ..): writes {@link #B}.length() bytes (L, or 8 at 128 bits). */
+    static void storeBytes(IntVector v, byte[] b, int off) {
+        ((ByteVector) v.convertShape(VectorOperators.I2B, B, 0)).intoArray(b, off);
+    }
+
     /** L signed bytes at byte offset {@code off}, as floats. */
     static FloatVector int8(MemorySegment m, long off) {
         return (FloatVector) ByteVector.fromMemorySegment(B, m, off, LE).convertShape(VectorOperators.B2F, F, 0);
