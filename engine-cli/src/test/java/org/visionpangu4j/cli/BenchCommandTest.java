@@ -65,7 +65,8 @@ class BenchCommandTest {
                 assertTrue(o.get(m).asDouble() > 0, m + " must be positive: " + o);
                 assertTrue(o.get(m + "_sd").asDouble() >= 0, m + "_sd must be ≥ 0: " + o);
             }
-            for (String k : List.of("weights_bytes", "kv_bytes", "rss_ratio", "cores")) {
+            for (String k : List.of("weights_bytes", "kv_bytes", "rss_ratio", "cores", "load_avg_start",
+                    "load_avg_end")) {
                 assertFinite(o, k);
             }
             assertEquals("as-stored", o.get("weights").asText());

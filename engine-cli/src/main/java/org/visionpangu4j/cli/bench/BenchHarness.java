@@ -103,6 +103,7 @@ public final class BenchHarness implements AutoCloseable {
 
     /** One configuration: a warm-up cycle, then {@code repeat} measured cycles. */
     BenchResult measure(Config c) {
+        double loadStart = BenchReport.Environment.loadAverage();
         WorkerPool pool = pools.computeIfAbsent(c.threads(), WorkerPool::new);
         byte[] image = c.tiles() > 0 ? SyntheticImage.jpeg(preprocessor, c.tiles()) : null;
         cycle(c, pool, image);
@@ -118,7 +119,7 @@ public final class BenchHarness implements AutoCloseable {
         return new BenchResult(c, stats(s, x -> x.loadS), stats(s, x -> (double) x.rssBytes),
                 stats(s, x -> (double) x.baseRssBytes),
                 stats(s, x -> x.visionSPerTile), stats(s, x -> x.imageFirstTokenS), stats(s, x -> x.prefillTps),
-                stats(s, x -> x.decodeTps), s[0].weightBytes, kv);
+                stats(s, x -> x.decodeTps), s[0].weightBytes, kv, loadStart, BenchReport.Environment.loadAverage());
     }
 
     /** One run's numbers; NaN for phases not measured. */

@@ -30,6 +30,18 @@ public final class BenchReport {
                     Runtime.getRuntime().availableProcessors(), Simd.describe());
         }
 
+        /**
+         * The 1-minute load average (/proc/loadavg), NaN where unknown. Other processes competing for the cores
+         * slow the synchronous parallel kernels far more than proportionally, so results carry it.
+         */
+        public static double loadAverage() {
+            try {
+                return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+
         /** The first "model name" of /proc/cpuinfo; the architecture where there is none. */
         static String cpuModel() {
             try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
@@ -81,7 +93,8 @@ public final class BenchReport {
         out.println("VisionPangu4J bench: " + modelLine);
         out.println("JDK " + env.jdk());
         out.println("JVM flags: " + (env.jvmFlags().isEmpty() ? "(none)" : String.join(" ", env.jvmFlags())));
-        out.printf(Locale.ROOT, "CPU: %s, %d cores, vectors %s%n", env.cpu(), env.cores(), env.vector());
+        out.printf(Locale.ROOT, "CPU: %s, %d cores, vectors %s; load average (1 min) at start %.2f%n", env.cpu(),
+                env.cores(), env.vector(), Environment.loadAverage());
         out.printf(Locale.ROOT, "residency %s; mean ± sd over %d run%s after 1 warm-up; RSS = %s%n",
                 plan.residency().name().toLowerCase(Locale.ROOT), plan.repeat(), plan.repeat() == 1 ? "" : "s",
                 peakRss ? "peak of each run (VmHWM, reset per run via /proc/self/clear_refs)"
@@ -142,6 +155,8 @@ public final class BenchReport {
         metric(o, "image_first_token_s", r.imageFirstTokenSeconds());
         metric(o, "prefill_tps", r.prefillTokensPerSecond());
         metric(o, "decode_tps", r.decodeTokensPerSecond());
+        putNumber(o, "load_avg_start", r.loadAverageStart());
+        putNumber(o, "load_avg_end", r.loadAverageEnd());
         o.put("jdk", env.jdk());
         o.put("jvm_flags", String.join(" ", env.jvmFlags()));
         o.put("cpu", env.cpu());
@@ -153,6 +168,14 @@ public final class BenchReport {
     public void jsonLine(BenchResult r) {
         out.println(json(r).toString());
         out.flush();
+    }
+
+    private static void putNumber(ObjectNode o, String key, double v) {
+        if (Double.isNaN(v)) {
+            o.putNull(key);
+        } else {
+            o.put(key, v);
+        }
     }
 
     private static void metric(ObjectNode o, String key, Stats s) {

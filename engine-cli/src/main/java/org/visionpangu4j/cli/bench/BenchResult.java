@@ -14,10 +14,13 @@ package org.visionpangu4j.cli.bench;
  * @param decodeTokensPerSecond tg tokens / time of tg single-token decode steps
  * @param weightBytes           bytes of weights as held (decoder after quantization + vision tower as stored)
  * @param kvBytes               bytes of the largest KV cache a run allocated
+ * @param loadAverageStart      1-minute load average when the configuration started (NaN where unknown)
+ * @param loadAverageEnd        and when it ended
  */
 public record BenchResult(BenchPlan.Config config, Stats loadSeconds, Stats rssBytes, Stats baseRssBytes,
                           Stats visionSecondsPerTile, Stats imageFirstTokenSeconds, Stats prefillTokensPerSecond,
-                          Stats decodeTokensPerSecond, long weightBytes, long kvBytes) {
+                          Stats decodeTokensPerSecond, long weightBytes, long kvBytes, double loadAverageStart,
+                          double loadAverageEnd) {
 
     /** Peak RSS over the memory the model needs (weights + KV): the target is ≤ 1.15. */
     public double rssRatio() {
