@@ -40,7 +40,7 @@ public class GemmBench {
     @Param({"512x1536x6144", "1025x1024x4096", "1025x4096x1024"})
     public String shape;
 
-    @Param({"2"})
+    @Param({"1", "2"})
     public int threads;
 
     private WorkerPool pool;
