@@ -2,7 +2,6 @@ package org.visionpangu4j.kernels;
 
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
-import org.visionpangu4j.core.tensor.DType;
 import org.visionpangu4j.core.tensor.Tensor;
 
 import java.lang.foreign.Arena;
@@ -151,20 +150,10 @@ public abstract class WeightMatrix {
      * that name it) and returns it.
      */
     public static WeightMatrix load(Checkpoint ckpt, String name, WeightFormat format, UnaryOperator<Tensor> check) {
-        if (format == null || format == storedFormat(ckpt.dtype(name))) {
+        if (format == null || format == WeightFormat.asStored(ckpt.dtype(name))) {
             return wrap(check.apply(ckpt.tensor(name)));
         }
         return ckpt.withTemporaryMapping(name, t -> of(check.apply(t), format, ckpt.arena()));
-    }
-
-    /** The format in which a tensor of {@code dtype} is used as stored; null where it cannot be. */
-    private static WeightFormat storedFormat(DType dtype) {
-        return switch (dtype) {
-            case F32 -> WeightFormat.F32;
-            case BF16 -> WeightFormat.BF16;
-            case F16 -> WeightFormat.F16;
-            default -> null;
-        };
     }
 
     @Override

@@ -58,14 +58,14 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     private final Path dir;
-    private final Arena arena;
+    private final ChunkedArena arena;
     private final Map<String, Source> sources;
     private final Set<String> inUse = ConcurrentHashMap.newKeySet();
     /** Anonymous-memory copies, made on first use (only for checkpoints opened in anonymous memory). */
     private final Map<String, Tensor> copies = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private Checkpoint(Path dir, Arena arena, Map<String, Source> sources) {
+    private Checkpoint(Path dir, ChunkedArena arena, Map<String, Source> sources) {
         this.dir = dir;
         this.arena = arena;
         this.sources = sources;
@@ -91,7 +91,7 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     private static Checkpoint open(Path path, boolean map) {
-        Arena arena = new ChunkedArena();
+        ChunkedArena arena = new ChunkedArena();
         try {
             Map<String, Source> sources;
             Path dir;
@@ -354,6 +354,17 @@ public final class Checkpoint implements AutoCloseable {
     public Arena arena() {
         checkOpen();
         return arena;
+    }
+
+    /**
+     * Announces that about {@code bytes} are about to be allocated from {@link #arena()} (e.g. every matrix a model
+     * quantizes at load): they are then cut from one block of that size instead of 32 MiB chunks, so no partly used
+     * chunk stays resident. Allocating more than announced still works (from chunks); less leaves the rest of the
+     * block allocated until close.
+     */
+    public void reserve(long bytes) {
+        checkOpen();
+        arena.reserve(bytes);
     }
 
     public boolean isClosed() {

@@ -13,8 +13,9 @@ import java.util.List;
  * lists, still resident in the process; only requests at or above the threshold are mapped on their own and
  * unmapped on free. A checkpoint allocates hundreds of segments of a few MiB (quantized matrices, anonymous copies):
  * freed one by one they stayed resident after close (measured: 0.85 GiB after closing a Q8_0 and a Q4_0 model), and
- * the next model's memory came on top. Here only requests of at least {@link #CHUNK} go to malloc directly; smaller
- * ones are cut, first fit, from {@link #CHUNK}-sized chunks. Waste: the unused tail of each chunk (a request that
+ * the next model's memory came on top. Here requests are cut, first fit, from {@link #CHUNK}-sized chunks (or a
+ * block set aside with {@link #reserve}); only requests of at least {@link #CHUNK} that fit nowhere go to malloc
+ * directly. Waste: the unused tail of each chunk (a request that
  * does not fit the tail goes to a later chunk; the tail stays open for smaller ones), resident as chunks are zeroed
  * when allocated, so at most about one chunk in all once the tails have filled. Allocated memory is zeroed, as
  * {@link Arena} promises.
@@ -37,17 +38,27 @@ final class ChunkedArena implements Arena {
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("alignment " + byteAlignment + " is not a power of two");
         }
-        if (byteSize >= CHUNK || byteAlignment > CHUNK / 2) {
-            return backing.allocate(byteSize, byteAlignment);
-        }
         for (int i = 0; i < tails.size(); i++) {
             MemorySegment s = cut(i, byteSize, byteAlignment);
             if (s != null) {
                 return s;
             }
         }
+        if (byteSize >= CHUNK || byteAlignment > CHUNK / 2) {
+            return backing.allocate(byteSize, byteAlignment);
+        }
         tails.add(backing.allocate(CHUNK, 4096));
         return cut(tails.size() - 1, byteSize, byteAlignment);
+    }
+
+    /**
+     * Sets aside one block of {@code bytes} from which the next allocations are cut first: a caller that knows
+     * roughly how much it is about to allocate leaves no partly used chunk behind. Ignored below {@link #CHUNK}.
+     */
+    synchronized void reserve(long bytes) {
+        if (bytes >= CHUNK) {
+            tails.addFirst(backing.allocate(bytes, 4096));
+        }
     }
 
     /** byteSize bytes at the first aligned address of tail i, or null if they do not fit; shortens the tail. */

@@ -86,6 +86,8 @@ public final class DecoderWeights {
         }
 
         String embName = layout.model + "embed_tokens.weight";
+        boolean tied = cfg.tieWordEmbeddings() || !ckpt.has(layout.lmHead);
+        ckpt.reserve(convertedBytes(ckpt, layout, cfg, formats, tied));
         WeightMatrix embedding = in.matrix(embName, formats.embedding(), t -> {
             if (t.rank() != 2 || t.dim(1) != h || t.dim(0) < 1) {
                 throw new ModelFormatException("tensor " + t.name() + " has shape " + shape(t)
@@ -101,7 +103,6 @@ public final class DecoderWeights {
         }
         float[] finalNorm = in.vector("norm.weight", h);
 
-        boolean tied = cfg.tieWordEmbeddings() || !ckpt.has(layout.lmHead);
         WeightMatrix lmHead;
         if (tied) {
             lmHead = formats.lmHead() == formats.embedding() ? embedding
@@ -110,6 +111,46 @@ public final class DecoderWeights {
             lmHead = in.matrix(layout.lmHead, formats.lmHead(), t -> t.expectShape(vocab, h));
         }
         return new DecoderWeights(cfg, layout, embedding, List.of(layers), finalNorm, lmHead, tied);
+    }
+
+    /** Per-layer matrices by group, for {@link #convertedBytes} (the load itself names them in {@link #loadLayer}). */
+    private static final String[] ATTENTION = {"self_attn.q_proj.weight", "self_attn.k_proj.weight",
+            "self_attn.v_proj.weight", "self_attn.o_proj.weight"};
+    private static final String[] MLP = {"mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight"};
+    /** Per converted matrix beyond its format bytes: the quantizers pad and 64-byte-align their two regions. */
+    private static final long SLACK_PER_MATRIX = 256;
+
+    /**
+     * Bytes that the matrices converted at load will take, so the checkpoint can allocate them as one block
+     * ({@link Checkpoint#reserve}). An estimate: the load works whatever it is.
+     */
+    private static long convertedBytes(Checkpoint ckpt, Layout layout, LlmConfig cfg, WeightFormats f, boolean tied) {
+        String emb = layout.model + "embed_tokens.weight";
+        long n = converted(ckpt, emb, f.embedding());
+        if (!tied) {
+            n += converted(ckpt, layout.lmHead, f.lmHead());
+        } else if (f.lmHead() != f.embedding()) {
+            n += converted(ckpt, emb, f.lmHead());
+        }
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            String p = layout.model + "layers." + l + ".";
+            for (String m : ATTENTION) {
+                n += converted(ckpt, p + m, f.attention());
+            }
+            for (String m : MLP) {
+                n += converted(ckpt, p + m, f.mlp());
+            }
+        }
+        return n;
+    }
+
+    /** Bytes of tensor {@code name} converted to {@code format}; 0 when it stays as stored (or is not a matrix). */
+    private static long converted(Checkpoint ckpt, String name, WeightFormat format) {
+        if (format == null || !ckpt.has(name) || format == WeightFormat.asStored(ckpt.dtype(name))) {
+            return 0;
+        }
+        long[] shape = ckpt.shape(name);
+        return shape.length != 2 ? 0 : format.byteSize(shape[0], shape[1]) + SLACK_PER_MATRIX;
     }
 
     private static LayerWeights loadLayer(Loader in, String p, LlmConfig cfg, WeightFormats f) {
