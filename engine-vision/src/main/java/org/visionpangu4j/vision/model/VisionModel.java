@@ -184,7 +184,7 @@ public final class VisionModel {
         if (keep != null) {
             keep.add(h.clone());
         }
-        Scratch s = new Scratch(pv.tiles() * tokens, tokens, mlpRows);
+        Scratch s = new Scratch(pv.tiles() * tokens, mlpRows);
         for (VisionLayer layer : layers) {
             block(layer, h, pv.tiles(), tokens, s, pool);
             if (keep != null) {
@@ -192,7 +192,8 @@ public final class VisionModel {
             }
         }
         float[] shuffled = PixelShuffle.shuffle(h, pv.tiles(), 1, grid, hidden, shuffleFactor, psV2);
-        float[] out = project(shuffled, pv.tiles() * tokensPerTile(pv.size()), pool);
+        // Traced, the shuffled features are kept, so the projector's LayerNorm may not overwrite them.
+        float[] out = project(shuffled, pv.tiles() * tokensPerTile(pv.size()), keep == null, pool);
         return new Trace(keep == null ? List.of() : List.copyOf(keep), shuffled, out);
     }
 
@@ -203,16 +204,14 @@ public final class VisionModel {
     private final class Scratch {
         final float[] norm;      // [rows, hidden]: LayerNorm output, then the attention output (proj input)
         final float[] qkv;       // [rows, 3·hidden] = [q | k | v], then the proj output [rows, hidden]
-        final float[] tileAttn;  // [tokens, hidden]: attention output of one tile
         final int chunks;        // MLP chunks: chunk i is rows [rows·i/chunks, rows·(i+1)/chunks)
         final float[] mlpIn;     // [chunk, hidden]
         final float[] mlp;       // [chunk, intermediate]
         final float[] mlpOut;    // [chunk, hidden]
 
-        Scratch(int rows, int tokens, int mlpRows) {
+        Scratch(int rows, int mlpRows) {
             norm = new float[rows * hidden];
             qkv = new float[rows * 3 * hidden];
-            tileAttn = new float[tokens * hidden];
             // Chunks of equal size to within one row, so none (of ≥ mlpRows/2 rows) is small enough for the GEMM to
             // take its few-row path: results do not depend on the chunking.
             chunks = (int) Math.max(1, ((long) rows + mlpRows - 1) / mlpRows);
@@ -290,10 +289,16 @@ public final class VisionModel {
         // h += ls1 ⊙ proj(attn(LN1(h)))
         layerNorm(pool, h, 0, s.norm, rows, d, w.norm1Weight(), w.norm1Bias(), eps);
         MatMul.gemm(pool, w.qkv(), s.norm, rows, w.qkvBias(), s.qkv, false);          // [rows, 3d] = [q | k | v]
+        // Attention per tile into norm (free after the GEMM). The kernel writes its output from index 0: tile 0
+        // straight into norm; tile t > 0 over the start of qkv, which holds tile 0's q/k/v (used already), then
+        // copied to its place. So no per-tile buffer.
         for (int t = 0; t < tiles; t++) {
             int base = t * tokens * 3 * d;
-            Attention.bidirectional(pool, s.qkv, tokens, heads, hd, 3 * d, base, base + d, base + 2 * d, s.tileAttn, d);
-            System.arraycopy(s.tileAttn, 0, s.norm, t * tokens * d, tokens * d);     // norm is free after the GEMM
+            float[] out = t == 0 ? s.norm : s.qkv;
+            Attention.bidirectional(pool, s.qkv, tokens, heads, hd, 3 * d, base, base + d, base + 2 * d, out, d);
+            if (t > 0) {
+                System.arraycopy(s.qkv, 0, s.norm, t * tokens * d, tokens * d);
+            }
         }
         MatMul.gemm(pool, w.proj(), s.norm, rows, w.projBias(), s.qkv, false);       // qkv is free after attention
         addScaled(pool, h, 0, s.qkv, w.ls1(), rows, d);
@@ -309,10 +314,13 @@ public final class VisionModel {
         }
     }
 
-    /** mlp1: LayerNorm → Linear → GELU → Linear, x[m, k²·hidden] → [m, llmHidden]. */
-    private float[] project(float[] x, int m, WorkerPool pool) {
+    /**
+     * mlp1: LayerNorm → Linear → GELU → Linear, x[m, k²·hidden] → [m, llmHidden]. With {@code inPlace} the
+     * LayerNorm overwrites x (it writes each element only after reading it), saving a copy of the features.
+     */
+    private float[] project(float[] x, int m, boolean inPlace, WorkerPool pool) {
         int c = shuffleFactor * shuffleFactor * hidden;
-        float[] norm = new float[m * c];
+        float[] norm = inPlace ? x : new float[m * c];
         layerNorm(pool, x, 0, norm, m, c, projNormWeight, projNormBias, PROJECTOR_EPS);
         float[] mid = new float[m * llmHidden];
         MatMul.gemm(pool, proj1, norm, m, proj1Bias, mid, false);
