@@ -41,6 +41,12 @@ final class Widen {
         return ((IntVector) h.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
+    /** L bf16 values from a[off ..) (bits as shorts). */
+    static FloatVector bf16(short[] a, int off) {
+        ShortVector h = ShortVector.fromArray(S, a, off);
+        return ((IntVector) h.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
     /**
      * L IEEE halves at byte offset {@code off}. Shifting the magnitude bits into a float's exponent/mantissa and
      * multiplying by 2^112 rebiases the exponent (15 → 127) exactly, subnormal halves included; Inf/NaN keep an
@@ -78,6 +84,18 @@ final class Widen {
     }
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** A per-thread short buffer of at least n elements. */
+    static short[] shortScratch(int n) {
+        short[] b = SHORT_SCRATCH.get();
+        if (b.length < n) {
+            b = new short[n];
+            SHORT_SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    private static final ThreadLocal<short[]> SHORT_SCRATCH = ThreadLocal.withInitial(() -> new short[0]);
 
     /** C's roundf of each lane (nearest, halves away from zero), exactly: trunc, exact fraction, sign back. */
     static IntVector roundHalfAway(FloatVector v) {
