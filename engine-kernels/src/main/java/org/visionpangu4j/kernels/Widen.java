@@ -10,6 +10,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -31,6 +32,7 @@ final class Widen {
     /** Bytes a quant or scale region is padded by, so a load of the last L quants or scales stays inside it. */
     static final int PAD = 64;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     private Widen() {
     }
@@ -63,14 +65,27 @@ final class Widen {
     }
 
     /**
-     * Halves at byte offset {@code off}, n of them rounded up to a multiple of L, → out[outOff ..): the scales of a
-     * few quantized rows converted once per GEMV pass, so the inner loop broadcasts them straight from memory.
-     * The caller's region must extend {@link #PAD} bytes past the n halves.
+     * Finite halves at byte offset {@code off}, n of them, → out[outOff ..) (rounded up to a multiple of L; the
+     * values past n are garbage): the scales of a few quantized rows converted once per GEMV pass, so the inner loop
+     * broadcasts them straight from memory. Copied to a heap scratch first, so the loads need no segment checks.
      */
     static void f16Row(MemorySegment m, long off, int n, float[] out, int outOff) {
+        short[] h = shortScratch(n + L);
+        MemorySegment.copy(m, SHORT_LE, off, h, 0, n);
         for (int i = 0; i < n; i += L) {
-            f16(m, off + 2L * i).intoArray(out, outOff + i);
+            f16Finite(h, i).intoArray(out, outOff + i);
         }
+    }
+
+    /**
+     * L finite IEEE halves from a[off ..) (the quantizers' scales: never Inf or NaN). The sign-extended half
+     * shifted left 13 has the sign in bit 31 and the magnitude in bits 27..13; masking the rest leaves a float
+     * whose exponent is the half's, unbiased by 127 instead of 15, which the multiply by 2^112 corrects exactly
+     * (subnormal halves included). Four operations against the ten of {@link #f16}.
+     */
+    static FloatVector f16Finite(short[] a, int off) {
+        IntVector h = (IntVector) ShortVector.fromArray(S, a, off).convertShape(VectorOperators.S2I, I, 0);
+        return h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
     }
 
     /** A per-thread float buffer of at least n + L elements (pool threads are persistent: allocated once). */
@@ -85,7 +100,10 @@ final class Widen {
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** A per-thread short buffer of at least n elements. */
+    /**
+     * A per-thread short buffer of at least n elements, for one bulk copy at a time (BF16 row decode, F16 scale rows):
+     * callers must not hold it across a call that may use it too.
+     */
     static short[] shortScratch(int n) {
         short[] b = SHORT_SCRATCH.get();
         if (b.length < n) {
