@@ -1,6 +1,7 @@
 package org.visionpangu4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.visionpangu4j.core.tensor.Numerics;
@@ -12,7 +13,8 @@ import java.nio.ByteOrder;
 
 /**
  * BF16 weights, row-major little-endian, viewed in place: W[r, c] at byte 2·(r·cols + c). Widened to F32
- * (exact: shift into the top half of the float) for FMA. GEMV runs four rows per pass with two accumulators each.
+ * (exact: shift into the top half of the float) for FMA. GEMV runs four rows per pass, reading each full vector of
+ * weights as int lanes of bf16 pairs (see {@link #dot4}).
  */
 public final class BF16Matrix extends WeightMatrix {
     private static final ValueLayout.OfShort LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -46,13 +48,16 @@ public final class BF16Matrix extends WeightMatrix {
 
     @Override
     void decode(int r, int c0, int len, float[] out, int outOff) {
-        long row = 2L * r * cols;
+        // One bulk copy to a heap scratch, then widening loads from the array: cheaper than a slice per call (a
+        // mapped segment's slice is allocated) or loads at computed offsets into the whole mapping (checks per load).
+        short[] h = Widen.shortScratch(len);
+        MemorySegment.copy(data, LE, 2L * ((long) r * cols + c0), h, 0, len);
         int c = 0;
         for (int upper = F.loopBound(len); c < upper; c += L) {
-            w(row, c0 + c).intoArray(out, outOff + c);
+            Widen.bf16(h, c).intoArray(out, outOff + c);
         }
         for (; c < len; c++) {
-            out[outOff + c] = get(r, c0 + c);
+            out[outOff + c] = Numerics.bf16ToFloat(h[c]);
         }
     }
 
@@ -80,44 +85,84 @@ public final class BF16Matrix extends WeightMatrix {
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
         int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            dot4(r, x, xOff, bias, y, yOff, accumulate);
+        if (r + 4 <= r1) {
+            int pairs = cols / 2;
+            float[] xs = Widen.scratch(2 * pairs + L);
+            deinterleave(x, xOff, pairs, xs);
+            for (; r + 4 <= r1; r += 4) {
+                dot4(r, xs, pairs, x, xOff, bias, y, yOff, accumulate);
+            }
         }
         for (; r < r1; r++) {
             put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
         }
     }
 
-    // W[r..r+4, :] · x → y[r..r+4]: each x vector is loaded once for four rows.
-    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
-        long w0 = 2L * r * cols, w1 = w0 + 2L * cols, w2 = w1 + 2L * cols, w3 = w2 + 2L * cols;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int c = 0;
-        for (int upper = cols - 2 * L; c <= upper; c += 2 * L) {
-            FloatVector x0 = FloatVector.fromArray(F, x, xOff + c);
-            FloatVector x1 = FloatVector.fromArray(F, x, xOff + c + L);
-            a0 = w(w0, c).fma(x0, a0);
-            b0 = w(w0, c + L).fma(x1, b0);
-            a1 = w(w1, c).fma(x0, a1);
-            b1 = w(w1, c + L).fma(x1, b1);
-            a2 = w(w2, c).fma(x0, a2);
-            b2 = w(w2, c + L).fma(x1, b2);
-            a3 = w(w3, c).fma(x0, a3);
-            b3 = w(w3, c + L).fma(x1, b3);
+    // x[2j] → xs[j], x[2j+1] → xs[pairs + j] for j < pairs: the activations in the order of the pair lanes below.
+    private static void deinterleave(float[] x, int xOff, int pairs, float[] xs) {
+        for (int j = 0; j < pairs; j++) {
+            xs[j] = x[xOff + 2 * j];
+            xs[pairs + j] = x[xOff + 2 * j + 1];
         }
-        if (c <= cols - L) {
-            FloatVector x0 = FloatVector.fromArray(F, x, xOff + c);
-            a0 = w(w0, c).fma(x0, a0);
-            a1 = w(w1, c).fma(x0, a1);
-            a2 = w(w2, c).fma(x0, a2);
-            a3 = w(w3, c).fma(x0, a3);
-            c += L;
+    }
+
+    /**
+     * Row r as its own segment. Loads at an offset inside a slice that the loop does not change let C2 hoist the
+     * segment bounds checks out of the loop; at offsets computed from a row base they cost ~20 scalar instructions
+     * per vector load (seen in the JIT's assembly), which made GEMV instruction-bound.
+     */
+    private MemorySegment row(int r) {
+        return data.asSlice(2L * r * cols, 2L * cols);
+    }
+
+    /** L int lanes at byte offset {@code off}, each holding the pair W[r, 2j] (low half) and W[r, 2j+1] (high half). */
+    private static IntVector pairs(MemorySegment row, long off) {
+        return IntVector.fromMemorySegment(Widen.I, row, off, Widen.LE);
+    }
+
+    /** The even elements of the pairs, as floats: the low half shifted into the top. */
+    private static FloatVector even(IntVector p) {
+        return p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** The odd elements of the pairs, as floats: the high half with the low half cleared. */
+    private static FloatVector odd(IntVector p) {
+        return p.and(0xFFFF0000).reinterpretAsFloats();
+    }
+
+    /**
+     * W[r..r+4, :] · x → y[r..r+4]. Each load takes a full vector of weight bytes as L int lanes of two bf16 each
+     * (one load, a shift and a mask per 2L weights, against two half-width loads and two widening conversions):
+     * the even elements multiply xs[0 .. pairs), the odd ones xs[pairs ..), each x vector loaded once for four rows.
+     * Elements past the last whole vector of pairs (and an odd last column) are added in the scalar tail.
+     */
+    private void dot4(int r, float[] xs, int pairs, float[] x, int xOff, float[] bias, float[] y, int yOff,
+                      boolean accumulate) {
+        MemorySegment m0 = row(r), m1 = row(r + 1), m2 = row(r + 2), m3 = row(r + 3);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int j = 0;
+        for (int upper = F.loopBound(pairs); j < upper; j += L) {
+            FloatVector xe = FloatVector.fromArray(F, xs, j);
+            FloatVector xo = FloatVector.fromArray(F, xs, pairs + j);
+            long o = 4L * j;
+            IntVector p = pairs(m0, o);
+            a0 = even(p).fma(xe, a0);
+            b0 = odd(p).fma(xo, b0);
+            p = pairs(m1, o);
+            a1 = even(p).fma(xe, a1);
+            b1 = odd(p).fma(xo, b1);
+            p = pairs(m2, o);
+            a2 = even(p).fma(xe, a2);
+            b2 = odd(p).fma(xo, b2);
+            p = pairs(m3, o);
+            a3 = even(p).fma(xe, a3);
+            b3 = odd(p).fma(xo, b3);
         }
         float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
         float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
         float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
         float s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
-        for (; c < cols; c++) {
+        for (int c = 2 * j; c < cols; c++) {
             float xc = x[xOff + c];
             s0 += get(r, c) * xc;
             s1 += get(r + 1, c) * xc;

@@ -153,8 +153,16 @@ public final class MatMul {
                         int cols = Math.min(P, d - j);
                         for (int i = i0; i < i0 + mc; i += MR) {
                             int rws = Math.min(MR, m - i);
-                            kernel(xp, mp * k0 + i * kc, wp, jp * P * kc, kc, s.tile);
-                            writeTile(s.tile, y, i * d + j, d, bias, j, first, accumulate, rws, cols);
+                            int yo = i * d + j;
+                            if (rws == MR && cols == P) { // full tile: accumulate in Y itself
+                                if (first && bias != null) {
+                                    addBias(y, yo, d, bias, j, accumulate);
+                                }
+                                kernel(xp, mp * k0 + i * kc, wp, jp * P * kc, kc, y, yo, d, !first || accumulate || bias != null);
+                            } else {
+                                kernel(xp, mp * k0 + i * kc, wp, jp * P * kc, kc, s.tile, 0, P, false);
+                                writeTile(s.tile, y, yo, d, bias, j, first, accumulate, rws, cols);
+                            }
                         }
                     }
                 }
@@ -187,13 +195,41 @@ public final class MatMul {
     }
 
     /**
-     * tile[MR × P] = Xpanel[kc × MR]ᵀ · Wpanel[kc × P]: MR × NR accumulators in registers. The tile goes through
-     * memory (12 vector stores per kc·MR·NR FMAs) so that no vector is ever passed to a method C2 might not inline:
-     * a vector argument of a call that is not inlined is boxed on the heap.
+     * C[MR × P] (+)= Xpanel[kc × MR]ᵀ · Wpanel[kc × P], C at c[co + i·ldc + j]: MR × NR accumulators in registers,
+     * started from C when {@code load}, else from zero. Full tiles accumulate straight into Y (ldc = d), so the
+     * K blocks after the first add to Y without a separate write-back pass; edge tiles go through a scratch tile
+     * (ldc = P). Vectors stay inside this method so that none is passed to a method C2 might not inline: a vector
+     * argument of a call that is not inlined is boxed on the heap.
      */
-    static void kernel(float[] a, int ao, float[] b, int bo, int kc, float[] tile) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    static void kernel(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (load) {
+            c00 = FloatVector.fromArray(F, c, co);
+            c01 = FloatVector.fromArray(F, c, co + L);
+            c10 = FloatVector.fromArray(F, c, co + ldc);
+            c11 = FloatVector.fromArray(F, c, co + ldc + L);
+            c20 = FloatVector.fromArray(F, c, co + 2 * ldc);
+            c21 = FloatVector.fromArray(F, c, co + 2 * ldc + L);
+            c30 = FloatVector.fromArray(F, c, co + 3 * ldc);
+            c31 = FloatVector.fromArray(F, c, co + 3 * ldc + L);
+            c40 = FloatVector.fromArray(F, c, co + 4 * ldc);
+            c41 = FloatVector.fromArray(F, c, co + 4 * ldc + L);
+            c50 = FloatVector.fromArray(F, c, co + 5 * ldc);
+            c51 = FloatVector.fromArray(F, c, co + 5 * ldc + L);
+        } else {
+            c00 = FloatVector.zero(F);
+            c01 = c00;
+            c10 = c00;
+            c11 = c00;
+            c20 = c00;
+            c21 = c00;
+            c30 = c00;
+            c31 = c00;
+            c40 = c00;
+            c41 = c00;
+            c50 = c00;
+            c51 = c00;
+        }
         int k = 0;
         int kEven = kc & ~1;
         for (; k < kEven; k += 2) { // two k per iteration halves the loop overhead (C2 does not unroll this body)
@@ -264,42 +300,37 @@ public final class MatMul {
             c50 = b0.fma(x, c50);
             c51 = b1.fma(x, c51);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, P);
-        c11.intoArray(tile, P + L);
-        c20.intoArray(tile, 2 * P);
-        c21.intoArray(tile, 2 * P + L);
-        c30.intoArray(tile, 3 * P);
-        c31.intoArray(tile, 3 * P + L);
-        c40.intoArray(tile, 4 * P);
-        c41.intoArray(tile, 4 * P + L);
-        c50.intoArray(tile, 5 * P);
-        c51.intoArray(tile, 5 * P + L);
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+    }
+
+    /** Y[MR rows from yo, P columns] = (accumulate ? Y : 0) + b[j .. j+P): a full tile's start before its first K block. */
+    private static void addBias(float[] y, int yo, int d, float[] bias, int j, boolean accumulate) {
+        for (int i = 0; i < MR; i++) {
+            for (int v = 0; v < P; v += L) {
+                int yi = yo + i * d + v;
+                FloatVector b = FloatVector.fromArray(F, bias, j + v);
+                (accumulate ? b.add(FloatVector.fromArray(F, y, yi)) : b).intoArray(y, yi);
+            }
+        }
     }
 
     /**
-     * Y[i .. i+rws, j .. j+cols) (+)= tile. With {@code first} (the first K block) the old Y counts only when
-     * accumulating and the bias is added; later K blocks add to Y. Full tiles in vectors, edge tiles scalar.
+     * Y[i .. i+rws, j .. j+cols) (+)= tile for an edge tile. With {@code first} (the first K block) the old Y counts
+     * only when accumulating and the bias is added; later K blocks add to Y.
      */
     private static void writeTile(float[] tile, float[] y, int yo, int d, float[] bias, int j, boolean first,
                                   boolean accumulate, int rws, int cols) {
-        if (rws == MR && cols == P) {
-            for (int i = 0; i < MR; i++) {
-                for (int v = 0; v < P; v += L) {
-                    int yi = yo + i * d + v;
-                    FloatVector c = FloatVector.fromArray(F, tile, i * P + v);
-                    if (!first || accumulate) {
-                        c = c.add(FloatVector.fromArray(F, y, yi));
-                    }
-                    if (first && bias != null) {
-                        c = c.add(FloatVector.fromArray(F, bias, j + v));
-                    }
-                    c.intoArray(y, yi);
-                }
-            }
-            return;
-        }
         for (int i = 0; i < rws; i++) {
             for (int jj = 0; jj < cols; jj++) {
                 float v = tile[i * P + jj];

@@ -155,12 +155,12 @@ public final class Q8_0Matrix extends WeightMatrix {
 
     @Override
     void decode(int r, int c0, int len, float[] out, int outOff) {
-        long row = (long) r * nb * QK;
+        MemorySegment m = rowQuants(r);
         int c = 0;
         for (; c + QK <= len; c += QK) {
             FloatVector d = FloatVector.broadcast(F, scale(r, (c0 + c) / QK));
             for (int e = 0; e < QK; e += L) {
-                Widen.int8(qs, row + c0 + c + e).mul(d).intoArray(out, outOff + c + e);
+                Widen.int8(m, c0 + c + e).mul(d).intoArray(out, outOff + c + e);
             }
         }
         for (; c < len; c++) {
@@ -213,11 +213,18 @@ public final class Q8_0Matrix extends WeightMatrix {
         }
     }
 
+    /**
+     * The quants of row r as their own segment, with the {@link Widen#PAD} bytes after it (a 128-bit load reads 8
+     * bytes for 4 lanes). Loads at loop-invariant slices let C2 hoist the bounds checks out of the loop.
+     */
+    private MemorySegment rowQuants(int r) {
+        return qs.asSlice((long) r * nb * QK, (long) nb * QK + Widen.PAD);
+    }
+
     // W[r..r+4, :] · x → y[r..r+4]: per block, s_i = Σ q·x in a vector (each x slice loaded once for the four
     // rows), then acc_i += d_i·s_i with the scales pre-converted into d[i·nb + b].
     private void dot4(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
-        long stride = (long) nb * QK;
-        long q0 = r * stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride;
+        MemorySegment m0 = rowQuants(r), m1 = rowQuants(r + 1), m2 = rowQuants(r + 2), m3 = rowQuants(r + 3);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < full; b++) {
@@ -225,10 +232,10 @@ public final class Q8_0Matrix extends WeightMatrix {
             int o = b * QK;
             for (int e = 0; e < QK; e += L) {
                 FloatVector xv = FloatVector.fromArray(F, x, xOff + o + e);
-                s0 = Widen.int8(qs, q0 + o + e).fma(xv, s0);
-                s1 = Widen.int8(qs, q1 + o + e).fma(xv, s1);
-                s2 = Widen.int8(qs, q2 + o + e).fma(xv, s2);
-                s3 = Widen.int8(qs, q3 + o + e).fma(xv, s3);
+                s0 = Widen.int8(m0, o + e).fma(xv, s0);
+                s1 = Widen.int8(m1, o + e).fma(xv, s1);
+                s2 = Widen.int8(m2, o + e).fma(xv, s2);
+                s3 = Widen.int8(m3, o + e).fma(xv, s3);
             }
             a0 = s0.fma(FloatVector.broadcast(F, d[b]), a0);
             a1 = s1.fma(FloatVector.broadcast(F, d[nb + b]), a1);
@@ -255,8 +262,7 @@ public final class Q8_0Matrix extends WeightMatrix {
     // W[r..r+2, :] · x → y[r..r+2]: per block, s_i = Σ q·x in a vector (each x slice loaded once for both
     // rows), then acc_i += d_i·s_i with the scales pre-converted into d[i·nb + b].
     private void dot2(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
-        long stride = (long) nb * QK;
-        long q0 = r * stride, q1 = q0 + stride;
+        MemorySegment m0 = rowQuants(r), m1 = rowQuants(r + 1);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
         for (int b = 0; b < full; b++) {
@@ -264,8 +270,8 @@ public final class Q8_0Matrix extends WeightMatrix {
             int o = b * QK;
             for (int e = 0; e < QK; e += L) {
                 FloatVector xv = FloatVector.fromArray(F, x, xOff + o + e);
-                s0 = Widen.int8(qs, q0 + o + e).fma(xv, s0);
-                s1 = Widen.int8(qs, q1 + o + e).fma(xv, s1);
+                s0 = Widen.int8(m0, o + e).fma(xv, s0);
+                s1 = Widen.int8(m1, o + e).fma(xv, s1);
             }
             a0 = s0.fma(FloatVector.broadcast(F, d[b]), a0);
             a1 = s1.fma(FloatVector.broadcast(F, d[nb + b]), a1);

@@ -10,6 +10,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -31,6 +32,7 @@ final class Widen {
     /** Bytes a quant or scale region is padded by, so a load of the last L quants or scales stays inside it. */
     static final int PAD = 64;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     private Widen() {
     }
@@ -38,6 +40,12 @@ final class Widen {
     /** L bf16 values at byte offset {@code off}: the bf16 bits are the top half of the float. */
     static FloatVector bf16(MemorySegment m, long off) {
         ShortVector h = ShortVector.fromMemorySegment(S, m, off, LE);
+        return ((IntVector) h.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** L bf16 values from a[off ..) (bits as shorts). */
+    static FloatVector bf16(short[] a, int off) {
+        ShortVector h = ShortVector.fromArray(S, a, off);
         return ((IntVector) h.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
@@ -57,14 +65,27 @@ final class Widen {
     }
 
     /**
-     * Halves at byte offset {@code off}, n of them rounded up to a multiple of L, → out[outOff ..): the scales of a
-     * few quantized rows converted once per GEMV pass, so the inner loop broadcasts them straight from memory.
-     * The caller's region must extend {@link #PAD} bytes past the n halves.
+     * Finite halves at byte offset {@code off}, n of them, → out[outOff ..) (rounded up to a multiple of L; the
+     * values past n are garbage): the scales of a few quantized rows converted once per GEMV pass, so the inner loop
+     * broadcasts them straight from memory. Copied to a heap scratch first, so the loads need no segment checks.
      */
     static void f16Row(MemorySegment m, long off, int n, float[] out, int outOff) {
+        short[] h = shortScratch(n + L);
+        MemorySegment.copy(m, SHORT_LE, off, h, 0, n);
         for (int i = 0; i < n; i += L) {
-            f16(m, off + 2L * i).intoArray(out, outOff + i);
+            f16Finite(h, i).intoArray(out, outOff + i);
         }
+    }
+
+    /**
+     * L finite IEEE halves from a[off ..) (the quantizers' scales: never Inf or NaN). The sign-extended half
+     * shifted left 13 has the sign in bit 31 and the magnitude in bits 27..13; masking the rest leaves a float
+     * whose exponent is the half's, unbiased by 127 instead of 15, which the multiply by 2^112 corrects exactly
+     * (subnormal halves included). Four operations against the ten of {@link #f16}.
+     */
+    static FloatVector f16Finite(short[] a, int off) {
+        IntVector h = (IntVector) ShortVector.fromArray(S, a, off).convertShape(VectorOperators.S2I, I, 0);
+        return h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
     }
 
     /** A per-thread float buffer of at least n + L elements (pool threads are persistent: allocated once). */
@@ -78,6 +99,21 @@ final class Widen {
     }
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * A per-thread short buffer of at least n elements, for one bulk copy at a time (BF16 row decode, F16 scale rows):
+     * callers must not hold it across a call that may use it too.
+     */
+    static short[] shortScratch(int n) {
+        short[] b = SHORT_SCRATCH.get();
+        if (b.length < n) {
+            b = new short[n];
+            SHORT_SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    private static final ThreadLocal<short[]> SHORT_SCRATCH = ThreadLocal.withInitial(() -> new short[0]);
 
     /** C's roundf of each lane (nearest, halves away from zero), exactly: trunc, exact fraction, sign back. */
     static IntVector roundHalfAway(FloatVector v) {

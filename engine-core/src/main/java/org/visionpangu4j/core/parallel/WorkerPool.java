@@ -4,9 +4,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A persistent pool of worker threads that splits an index range into contiguous chunks, one per thread
- * (the caller is thread 0). Threads are started once; a fork/join costs a few wake-ups, no allocation.
- * Workers spin briefly after each job (work in a forward pass arrives back to back), then park.
+ * A persistent pool of worker threads that splits an index range into contiguous chunks (the caller is thread 0).
+ * Threads are started once; a fork/join costs a few wake-ups, no allocation. Workers spin briefly after each job
+ * (work in a forward pass arrives back to back), then park.
+ *
+ * <p>A range is cut into up to {@link #CHUNKS_PER_THREAD} chunks per thread. Thread i first runs chunk i, then
+ * claims the remaining chunks one at a time from a shared counter, so a thread that runs slower (a busy or
+ * throttled core: on shared machines one vCPU is often slower than the other) does less of the work instead of
+ * making every other thread wait for it at the join. With no more units than threads each thread runs exactly one
+ * chunk, as a static split.
  *
  * <p>One job runs at a time: concurrent callers queue on the pool's lock. A call made from inside a job runs
  * inline on the calling thread, so nested use cannot deadlock. An exception thrown by any chunk is rethrown to
@@ -14,11 +20,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WorkerPool implements AutoCloseable {
     private static final int SPIN_ITERATIONS = 20_000;
+    /** Chunks per thread: enough to absorb a core running at half speed, few enough that each is a long stream. */
+    static final int CHUNKS_PER_THREAD = 4;
 
     private final int threads;
     private final Thread[] workers;
     private final ThreadLocal<Boolean> insideJob = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final AtomicInteger pending = new AtomicInteger();
+    /** The next chunk to claim after each thread's first; reset per job. */
+    private final AtomicInteger nextChunk = new AtomicInteger();
     private volatile long generation;
     private volatile boolean shutdown;
     private volatile Thread caller;
@@ -27,6 +37,7 @@ public final class WorkerPool implements AutoCloseable {
     private int jobStart;
     private int jobEnd;
     private int jobGrain;
+    private int jobChunks;
     private volatile Throwable failure;
 
     /** A pool of {@code threads} threads in total (including the calling thread); at least 1. */
@@ -87,6 +98,8 @@ public final class WorkerPool implements AutoCloseable {
             this.jobStart = start;
             this.jobEnd = end;
             this.jobGrain = grain;
+            this.jobChunks = (int) Math.min(units, (long) threads * CHUNKS_PER_THREAD);
+            this.nextChunk.set(threads);
             this.failure = null;
             this.caller = Thread.currentThread();
             pending.set(workers.length);
@@ -96,7 +109,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             insideJob.set(Boolean.TRUE);
             try {
-                runChunk(0);
+                runChunks(0);
             } catch (Throwable t) {
                 failure = t;
             } finally {
@@ -127,16 +140,24 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void runChunk(int id) {
-        // Units of grain indices, dealt out as evenly as possible: the first `extra` threads get one more.
-        long units = ((long) jobEnd - jobStart + jobGrain - 1) / jobGrain;
-        long perThread = units / threads;
-        long extra = units % threads;
-        long firstUnit = id * perThread + Math.min(id, extra);
-        long count = perThread + (id < extra ? 1 : 0);
-        if (count == 0) {
-            return;
+    // Thread id's share of the job: its own chunk, then chunks claimed from the counter until none is left.
+    private void runChunks(int id) {
+        if (id < jobChunks) {
+            runChunk(id);
         }
+        for (int c = nextChunk.getAndIncrement(); c < jobChunks; c = nextChunk.getAndIncrement()) {
+            runChunk(c);
+        }
+    }
+
+    // Chunk c of jobChunks: units of grain indices dealt out as evenly as possible (the first `extra` chunks get one
+    // more), so chunk boundaries are multiples of grain from jobStart.
+    private void runChunk(int c) {
+        long units = ((long) jobEnd - jobStart + jobGrain - 1) / jobGrain;
+        long perChunk = units / jobChunks;
+        long extra = units % jobChunks;
+        long firstUnit = c * perChunk + Math.min(c, extra);
+        long count = perChunk + (c < extra ? 1 : 0);
         long s = jobStart + firstUnit * jobGrain;
         long e = Math.min(jobEnd, s + count * jobGrain);
         task.run((int) s, (int) e);
@@ -160,7 +181,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             seen = generation;
             try {
-                runChunk(id);
+                runChunks(id);
             } catch (Throwable t) {
                 failure = t;
             } finally {
