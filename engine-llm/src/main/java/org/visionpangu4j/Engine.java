@@ -47,8 +47,10 @@ import java.util.concurrent.SubmissionPublisher;
  * takes turns on the engine's one worker pool, one operation at a time, in arrival order of each operation.
  * Results do not depend on what else runs: a request's arithmetic is the same alone or beside others.
  *
- * <p><b>Memory.</b> Weights are memory-mapped (see {@link EngineOptions.Residency}); {@link #close()} releases
- * the mappings and the worker threads. Using a closed engine throws {@link IllegalStateException}.
+ * <p><b>Memory.</b> Weights used as stored are views of the memory-mapped file (see {@link EngineOptions.Residency});
+ * quantized ones are off-heap copies converted from temporary mappings, so their stored bytes do not stay resident.
+ * {@link #close()} releases the mappings, the off-heap memory and the worker threads. Using a closed engine throws
+ * {@link IllegalStateException}.
  */
 public final class Engine implements AutoCloseable {
     /** The prompt {@link #caption} uses by default (InternVL's detailed-description prompt). */
