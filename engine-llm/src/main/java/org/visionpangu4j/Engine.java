@@ -80,18 +80,16 @@ public final class Engine implements AutoCloseable {
         this.config = ConfigParser.parse(directory);
         this.tokenizer = Tokenizer.load(directory);
         this.template = ChatTemplates.forConfig(config);
-        progress.onProgress((options.residency() == EngineOptions.Residency.ANONYMOUS ? "copying" : "mapping")
+        progress.onProgress((options.residency() == EngineOptions.Residency.ANONYMOUS ? "opening" : "mapping")
                 + " weights from " + directory);
         Checkpoint ckpt = options.residency() == EngineOptions.Residency.ANONYMOUS
                 ? Checkpoint.openInAnonymousMemory(directory) : Checkpoint.open(directory);
         WorkerPool workers = null;
         try {
             this.layout = CheckpointLayout.requireInternVLNative(ckpt);
-            if (options.residency() == EngineOptions.Residency.PRELOAD) {
-                progress.onProgress("reading weights into memory");
-                ckpt.preload();
-            }
             workers = new WorkerPool(options.threads());
+            // Weights used as stored are views of the checkpoint (copied on first use in anonymous memory);
+            // quantized ones are converted from temporary mappings, so their stored bytes never stay resident.
             String fmt = options.weights() == null ? "as stored" : options.weights().toString();
             progress.onProgress("loading decoder (" + fmt + ")");
             this.decoder = Decoder.load(ckpt, config.llm(), options.weights() == null ? WeightFormats.asStored()
@@ -99,6 +97,11 @@ public final class Engine implements AutoCloseable {
             progress.onProgress("loading vision tower");
             this.vision = VisionModel.load(ckpt, config, options.visionWeights() == null ? VisionOptions.asStored()
                     : VisionOptions.all(options.visionWeights()));
+            if (options.residency() == EngineOptions.Residency.PRELOAD) {
+                // After the models are built: only the tensors they read in place are worth reading in.
+                progress.onProgress("reading weights into memory");
+                ckpt.preload();
+            }
         } catch (RuntimeException e) {
             if (workers != null) {
                 workers.close();

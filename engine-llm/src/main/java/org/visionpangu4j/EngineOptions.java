@@ -22,11 +22,15 @@ public record EngineOptions(int threads, WeightFormat weights, WeightFormat visi
                             int maxContext, int maxTiles, long maxPixels, Residency residency,
                             ProgressListener progress) {
 
-    /** Where weight bytes live once loaded. */
+    /**
+     * Where the weights used as stored live once loaded. Quantized weights ({@link #weights} Q8_0/Q4_0) always
+     * live in off-heap memory of the engine, converted at load from temporary mappings of the file: under every
+     * residency their stored (BF16) bytes leave the process's resident memory once converted.
+     */
     public enum Residency {
         /** Memory-mapped; pages fault in on first use (fastest load). */
         MAPPED,
-        /** Memory-mapped and read once at load so every page is resident before the first request. */
+        /** Memory-mapped and read once at load so every page the model reads is resident before the first request. */
         PRELOAD,
         /** Copied into anonymous off-heap memory: never faults back from disk, for servers that must not stall. */
         ANONYMOUS

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.kernels.VectorMath;
+import org.visionpangu4j.kernels.WeightFormat;
 import org.visionpangu4j.llm.generate.GenerationOptions;
 import org.visionpangu4j.llm.generate.StopReason;
 import org.visionpangu4j.llm.model.Fixture;
@@ -72,6 +73,31 @@ class EngineGoldenTest {
                 int next = VectorMath.argmax(logits, 0, vocab);
                 assertEquals(expected[i], next, "greedy id at step " + i);
                 logits = s.decode(next);
+            }
+        }
+    }
+
+    @Test
+    void everyResidencyGivesTheSameCaption() {
+        List<ChatMessage> messages = multimodalMessages(manifest.get("multimodal").get("image").asText());
+        GenerationOptions greedy = GenerationOptions.builder().maxNewTokens(4).build();
+        for (WeightFormat weights : new WeightFormat[]{null, WeightFormat.Q8_0}) {
+            float[] embeddings = null;
+            int[] tokens = null;
+            for (EngineOptions.Residency r : EngineOptions.Residency.values()) {
+                EngineOptions o = EngineOptions.builder().threads(2).weights(weights).residency(r).build();
+                try (Engine e = Engine.load(Fixture.dir(), o)) {
+                    float[] emb = e.prepare(messages).embeddings();
+                    int[] ids = e.chat(messages, greedy).tokenIds();
+                    if (embeddings == null) {
+                        embeddings = emb;
+                        tokens = ids;
+                    } else {
+                        double d = maxAbsDiff(embeddings, emb);
+                        assertTrue(d <= EMBEDS_TOL, r + ", weights " + weights + ": inputs_embeds differ by " + d);
+                        assertArrayEquals(tokens, ids, r + ", weights " + weights);
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
 package org.visionpangu4j.kernels;
 
+import org.visionpangu4j.core.tensor.DType;
+
 /**
  * The weight formats a {@link WeightMatrix} can hold, as a table: block size (elements sharing one scale) and
  * bytes per block. Adding a format = one row here plus its matrix class.
@@ -31,6 +33,21 @@ public enum WeightFormat {
 
     public boolean quantized() {
         return blockSize > 1;
+    }
+
+    /** Bytes of the weight data of a rows × cols matrix in this format (whole blocks in each row). */
+    public long byteSize(long rows, long cols) {
+        return Math.multiplyExact(rows, (cols + blockSize - 1) / blockSize * bytesPerBlock);
+    }
+
+    /** The format in which a tensor of {@code dtype} is used as stored (F32, BF16, F16); null for other dtypes. */
+    public static WeightFormat asStored(DType dtype) {
+        return switch (dtype) {
+            case F32 -> F32;
+            case BF16 -> BF16;
+            case F16 -> F16;
+            default -> null;
+        };
     }
 
     /** Parses "f32", "bf16", "f16", "q8_0", "q4_0" (case-insensitive). */

@@ -1,9 +1,11 @@
 package org.visionpangu4j.kernels;
 
 import org.visionpangu4j.core.parallel.WorkerPool;
+import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.tensor.Tensor;
 
 import java.lang.foreign.Arena;
+import java.util.function.UnaryOperator;
 
 /**
  * A weight matrix W[rows, cols] (PyTorch Linear layout: one row per output) in some {@link WeightFormat}.
@@ -137,6 +139,21 @@ public abstract class WeightMatrix {
             case Q4_0 -> Q4_0Matrix.quantize(stored, arena, pool);
             case F32, BF16, F16 -> DenseConvert.convert(stored, format, arena, pool);
         };
+    }
+
+    /**
+     * Tensor {@code name} of {@code ckpt} in {@code format} ({@code null} = as stored). As stored it is a view of
+     * the checkpoint's tensor (zero-copy over the mapped file, or its anonymous copy). Otherwise it is converted
+     * into {@code ckpt.arena()} from a temporary mapping that is unmapped right after, so the source bytes do not
+     * stay in the process's resident memory next to their converted copy (nor get copied to anonymous memory).
+     * {@code check} sees the tensor before anything is wrapped or converted (shape and dtype checks with errors
+     * that name it) and returns it.
+     */
+    public static WeightMatrix load(Checkpoint ckpt, String name, WeightFormat format, UnaryOperator<Tensor> check) {
+        if (format == null || format == WeightFormat.asStored(ckpt.dtype(name))) {
+            return wrap(check.apply(ckpt.tensor(name)));
+        }
+        return ckpt.withTemporaryMapping(name, t -> of(check.apply(t), format, ckpt.arena()));
     }
 
     @Override

@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * Runs a {@link BenchPlan} below the Engine, with token ids (random-weight checkpoints have no tokenizer).
  *
  * <p>Each configuration runs one warm-up cycle (JIT, page cache), then {@code repeat} measured cycles. A cycle:
- * reset the RSS peak → load to ready (the Engine's steps: open or copy to anonymous memory, preload, decoder
- * with its weight formats, vision tower) → image → first token → prefill → decode → read the peak → close.
+ * reset the RSS peak → load to ready (the Engine's steps: open, decoder with its weight formats, vision tower,
+ * preload) → image → first token → prefill → decode → read the peak → close.
  * So every metric, load time and peak RSS included, is a mean over the same runs.
  */
 public final class BenchHarness implements AutoCloseable {
@@ -170,14 +170,17 @@ public final class BenchHarness implements AutoCloseable {
 
     /** A loaded model; closing it unmaps the checkpoint and frees quantized copies. */
     private record Loaded(Checkpoint ckpt, Decoder decoder, VisionModel vision) implements AutoCloseable {
-        /** Decoder bytes as held plus the vision tower and projector as stored. */
+        /**
+         * Decoder bytes as held plus the vision tower and projector as stored (sizes from the header: nothing is
+         * read, so this does not change what is resident).
+         */
         long weightBytes() {
             CheckpointLayout layout = CheckpointLayout.INTERNVL_NATIVE;
             long v = 0;
-            for (Tensor t : ckpt.tensors().values()) {
-                CheckpointLayout.Component part = layout.component(t.name());
+            for (String name : ckpt.names()) {
+                CheckpointLayout.Component part = layout.component(name);
                 if (part == CheckpointLayout.Component.VISION || part == CheckpointLayout.Component.PROJECTOR) {
-                    v += t.data().byteSize();
+                    v += Tensor.numel(ckpt.shape(name)) * ckpt.dtype(name).byteSize();
                 }
             }
             return decoder.weights().byteSize() + v;
@@ -189,7 +192,7 @@ public final class BenchHarness implements AutoCloseable {
         }
     }
 
-    /** The Engine's load sequence without the tokenizer: config, weights per residency, decoder, vision tower. */
+    /** The Engine's load sequence without the tokenizer: config, open, decoder, vision tower, preload if asked. */
     private Loaded load(Config c) {
         Path dir = plan.model();
         ModelConfig config = ConfigParser.parse(dir);
@@ -197,13 +200,13 @@ public final class BenchHarness implements AutoCloseable {
                 ? Checkpoint.openInAnonymousMemory(dir) : Checkpoint.open(dir);
         try {
             CheckpointLayout.requireInternVLNative(ckpt);
-            if (plan.residency() == Residency.PRELOAD) {
-                ckpt.preload();
-            }
             WeightFormats formats = c.weights().format() == null ? WeightFormats.asStored()
                     : WeightFormats.all(c.weights().format());
             Decoder decoder = Decoder.load(ckpt, config.llm(), formats);
             VisionModel vision = VisionModel.load(ckpt, config, VisionOptions.asStored());
+            if (plan.residency() == Residency.PRELOAD) {
+                ckpt.preload();
+            }
             return new Loaded(ckpt, decoder, vision);
         } catch (RuntimeException | Error e) {
             ckpt.close();

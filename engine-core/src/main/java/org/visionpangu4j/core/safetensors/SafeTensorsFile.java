@@ -32,7 +32,8 @@ import java.util.Map;
  * One safetensors file: an 8-byte little-endian header length N, N bytes of UTF-8 JSON header, then the data
  * region. The header is read and validated completely before anything is mapped, so a bad file never leaves a
  * mapping behind; the data region is then memory-mapped read-only into the caller's {@link Arena}, and closing
- * that arena unmaps it.
+ * that arena unmaps it. {@link #readHeader} validates the same way and maps nothing: it says where each tensor's
+ * bytes lie ({@link #entries()}), for callers that read or map single tensors themselves.
  *
  * <p>Rules (those of the reference implementation, plus a few): the file holds at least the 8 length bytes; the
  * header length is within [2, {@link #MAX_HEADER_BYTES}] and within the file; the header is valid UTF-8, valid JSON
@@ -50,21 +51,52 @@ public final class SafeTensorsFile {
             .build();
 
     private final Path path;
+    private final Map<String, Entry> entries;
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
 
-    private SafeTensorsFile(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) {
+    private SafeTensorsFile(Path path, Map<String, Entry> entries, Map<String, Tensor> tensors,
+                            Map<String, String> metadata) {
         this.path = path;
+        this.entries = entries;
         this.tensors = tensors;
         this.metadata = metadata;
     }
 
-    /** A validated header entry: where one tensor's bytes lie inside the data region. */
-    private record Entry(String name, DType dtype, long[] shape, long begin, long end) {
+    /**
+     * A validated header entry: one tensor's bytes are {@code byteSize} bytes at {@code offset} of the file
+     * (offsets count from the start of the file, header included).
+     */
+    public record Entry(String name, DType dtype, long[] shape, long offset, long byteSize) {
+        public Entry {
+            shape = shape.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+    }
+
+    /** A header entry whose bytes are [begin, end) of the data region (validated before it becomes an Entry). */
+    private record Range(String name, DType dtype, long[] shape, long begin, long end) {
     }
 
     /** Opens and validates {@code path} (rules in the class comment), mapping its data region into {@code arena}. */
     public static SafeTensorsFile open(Path path, Arena arena) {
+        return read(path, arena);
+    }
+
+    /**
+     * Validates {@code path} exactly as {@link #open} does but maps nothing: {@link #entries()} say where each
+     * tensor lies; {@link #tensors()} is refused.
+     */
+    public static SafeTensorsFile readHeader(Path path) {
+        return read(path, null);
+    }
+
+    /** Validates the header; then, with an arena, maps the data region into it. */
+    private static SafeTensorsFile read(Path path, Arena arena) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             long headerLen = readHeaderLength(path, ch, fileSize);
@@ -72,17 +104,26 @@ public final class SafeTensorsFile {
             long dataStart = 8 + headerLen;
             long dataSize = fileSize - dataStart;
             Map<String, String> metadata = new LinkedHashMap<>();
-            List<Entry> entries = parseEntries(path, root, dataSize, metadata);
-            checkCoverage(path, entries, dataSize);
-            // Only now, with every rule checked, is anything mapped.
-            MemorySegment data = dataSize == 0 ? arena.allocate(0)
-                    : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataSize, arena);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Entry e : entries) {
-                MemorySegment bytes = data.asSlice(e.begin, e.end - e.begin).asReadOnly();
-                tensors.put(e.name, new Tensor(e.name, e.dtype, e.shape, bytes));
+            List<Range> ranges = parseEntries(path, root, dataSize, metadata);
+            checkCoverage(path, ranges, dataSize);
+            Map<String, Entry> entries = new LinkedHashMap<>();
+            for (Range r : ranges) {
+                entries.put(r.name, new Entry(r.name, r.dtype, r.shape, dataStart + r.begin, r.end - r.begin));
             }
-            return new SafeTensorsFile(path, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+            Map<String, Tensor> tensors = null;
+            if (arena != null) {
+                // Only now, with every rule checked, is anything mapped.
+                MemorySegment data = dataSize == 0 ? arena.allocate(0)
+                        : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataSize, arena);
+                tensors = new LinkedHashMap<>();
+                for (Range r : ranges) {
+                    MemorySegment bytes = data.asSlice(r.begin, r.end - r.begin).asReadOnly();
+                    tensors.put(r.name, new Tensor(r.name, r.dtype, r.shape, bytes));
+                }
+                tensors = Collections.unmodifiableMap(tensors);
+            }
+            return new SafeTensorsFile(path, Collections.unmodifiableMap(entries), tensors,
+                    Collections.unmodifiableMap(metadata));
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(path + ": file not found", e);
         } catch (IOException e) {
@@ -133,8 +174,8 @@ public final class SafeTensorsFile {
         return root;
     }
 
-    private static List<Entry> parseEntries(Path path, JsonNode root, long dataSize, Map<String, String> metadata) {
-        List<Entry> entries = new ArrayList<>();
+    private static List<Range> parseEntries(Path path, JsonNode root, long dataSize, Map<String, String> metadata) {
+        List<Range> entries = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : root.properties()) {
             String name = e.getKey();
             JsonNode info = e.getValue();
@@ -159,7 +200,7 @@ public final class SafeTensorsFile {
         }
     }
 
-    private static Entry parseEntry(Path path, String name, JsonNode info, long dataSize) {
+    private static Range parseEntry(Path path, String name, JsonNode info, long dataSize) {
         if (!info.isObject()) {
             throw error(path, name, "entry is not an object");
         }
@@ -201,7 +242,7 @@ public final class SafeTensorsFile {
             throw error(path, name, "byte length " + (end - begin) + " (data_offsets [" + begin + ", " + end
                     + "]) does not equal shape " + Arrays.toString(shape) + " × " + dtype + " size = " + expected);
         }
-        return new Entry(name, dtype, shape, begin, end);
+        return new Range(name, dtype, shape, begin, end);
     }
 
     private static boolean isLong(JsonNode n) {
@@ -209,12 +250,12 @@ public final class SafeTensorsFile {
     }
 
     /** Sorted by offset, each tensor must start where the previous one ended, and the last end the data region. */
-    private static void checkCoverage(Path path, List<Entry> entries, long dataSize) {
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+    private static void checkCoverage(Path path, List<Range> entries, long dataSize) {
+        List<Range> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(Range::begin).thenComparingLong(Range::end));
         long covered = 0;
-        Entry prev = null;
-        for (Entry e : sorted) {
+        Range prev = null;
+        for (Range e : sorted) {
             if (e.begin < covered) {
                 throw error(path, e.name, "data [" + e.begin + ", " + e.end + ") overlaps tensor '" + prev.name
                         + "' [" + prev.begin + ", " + prev.end + ")");
@@ -258,9 +299,22 @@ public final class SafeTensorsFile {
         return path;
     }
 
-    /** Tensors in header order. */
+    /** Tensors in header order, viewing the mapped data region; refused for a file read with {@link #readHeader}. */
     public Map<String, Tensor> tensors() {
+        if (tensors == null) {
+            throw new IllegalStateException(path + ": only the header was read (readHeader); nothing is mapped");
+        }
         return tensors;
+    }
+
+    /** Whether the data region is mapped ({@link #open}) rather than only the header read ({@link #readHeader}). */
+    public boolean isMapped() {
+        return tensors != null;
+    }
+
+    /** Where each tensor's bytes lie in the file, in header order. */
+    public Map<String, Entry> entries() {
+        return entries;
     }
 
     public Map<String, String> metadata() {

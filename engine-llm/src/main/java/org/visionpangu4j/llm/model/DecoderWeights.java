@@ -8,13 +8,14 @@ import org.visionpangu4j.core.tensor.Tensor;
 import org.visionpangu4j.kernels.WeightFormat;
 import org.visionpangu4j.kernels.WeightMatrix;
 
-import java.lang.foreign.Arena;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * All decoder parameters, loaded from a {@link Checkpoint} and checked against the {@link LlmConfig}. Matrices
- * view the mapped file (or quantized copies in the checkpoint's arena), so they live as long as the checkpoint
- * stays open. Immutable.
+ * view the checkpoint's tensors as stored, or are quantized copies in its arena (read from temporary mappings, so
+ * the stored bytes of quantized matrices do not stay resident), so they live as long as the checkpoint stays open.
+ * Immutable.
  */
 public final class DecoderWeights {
 
@@ -77,20 +78,24 @@ public final class DecoderWeights {
     /** Loads the decoder, holding each tensor group in the format {@code formats} asks for. */
     public static DecoderWeights load(Checkpoint ckpt, LlmConfig cfg, WeightFormats formats) {
         Layout layout = Layout.detect(ckpt);
-        Loader in = new Loader(ckpt, layout.model, ckpt.arena());
+        Loader in = new Loader(ckpt, layout.model);
         int h = cfg.hiddenSize();
         checkLayerCount(ckpt, layout, cfg);
         if (cfg.headDim() % 2 != 0) {
             throw new ModelFormatException("llm_config: head_dim " + cfg.headDim() + " must be even for RoPE");
         }
 
-        Tensor embT = in.tensor("embed_tokens.weight");
-        if (embT.rank() != 2 || embT.dim(1) != h || embT.dim(0) < 1) {
-            throw new ModelFormatException("tensor " + embT.name() + " has shape " + shape(embT)
-                    + ", expected [vocab, " + h + "]");
-        }
-        long vocab = embT.dim(0);
-        WeightMatrix embedding = in.matrix(embT, formats.embedding());
+        String embName = layout.model + "embed_tokens.weight";
+        boolean tied = cfg.tieWordEmbeddings() || !ckpt.has(layout.lmHead);
+        ckpt.reserve(convertedBytes(ckpt, layout, cfg, formats, tied));
+        WeightMatrix embedding = in.matrix(embName, formats.embedding(), t -> {
+            if (t.rank() != 2 || t.dim(1) != h || t.dim(0) < 1) {
+                throw new ModelFormatException("tensor " + t.name() + " has shape " + shape(t)
+                        + ", expected [vocab, " + h + "]");
+            }
+            return t;
+        });
+        long vocab = embedding.rows();
 
         LayerWeights[] layers = new LayerWeights[cfg.numLayers()];
         for (int l = 0; l < layers.length; l++) {
@@ -98,15 +103,54 @@ public final class DecoderWeights {
         }
         float[] finalNorm = in.vector("norm.weight", h);
 
-        boolean tied = cfg.tieWordEmbeddings() || !ckpt.has(layout.lmHead);
         WeightMatrix lmHead;
         if (tied) {
-            lmHead = formats.lmHead() == formats.embedding() ? embedding : in.matrix(embT, formats.lmHead());
+            lmHead = formats.lmHead() == formats.embedding() ? embedding
+                    : in.matrix(embName, formats.lmHead(), UnaryOperator.identity());
         } else {
-            Tensor headT = ckpt.tensor(layout.lmHead).expectShape(vocab, h);
-            lmHead = in.matrix(headT, formats.lmHead());
+            lmHead = in.matrix(layout.lmHead, formats.lmHead(), t -> t.expectShape(vocab, h));
         }
         return new DecoderWeights(cfg, layout, embedding, List.of(layers), finalNorm, lmHead, tied);
+    }
+
+    /** Per-layer matrices by group, for {@link #convertedBytes} (the load itself names them in {@link #loadLayer}). */
+    private static final String[] ATTENTION = {"self_attn.q_proj.weight", "self_attn.k_proj.weight",
+            "self_attn.v_proj.weight", "self_attn.o_proj.weight"};
+    private static final String[] MLP = {"mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight"};
+    /** Per converted matrix beyond its format bytes: the quantizers pad and 64-byte-align their two regions. */
+    private static final long SLACK_PER_MATRIX = 256;
+
+    /**
+     * Bytes that the matrices converted at load will take, so the checkpoint can allocate them as one block
+     * ({@link Checkpoint#reserve}). An estimate: the load works whatever it is.
+     */
+    private static long convertedBytes(Checkpoint ckpt, Layout layout, LlmConfig cfg, WeightFormats f, boolean tied) {
+        String emb = layout.model + "embed_tokens.weight";
+        long n = converted(ckpt, emb, f.embedding());
+        if (!tied) {
+            n += converted(ckpt, layout.lmHead, f.lmHead());
+        } else if (f.lmHead() != f.embedding()) {
+            n += converted(ckpt, emb, f.lmHead());
+        }
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            String p = layout.model + "layers." + l + ".";
+            for (String m : ATTENTION) {
+                n += converted(ckpt, p + m, f.attention());
+            }
+            for (String m : MLP) {
+                n += converted(ckpt, p + m, f.mlp());
+            }
+        }
+        return n;
+    }
+
+    /** Bytes of tensor {@code name} converted to {@code format}; 0 when it stays as stored (or is not a matrix). */
+    private static long converted(Checkpoint ckpt, String name, WeightFormat format) {
+        if (format == null || !ckpt.has(name) || format == WeightFormat.asStored(ckpt.dtype(name))) {
+            return 0;
+        }
+        long[] shape = ckpt.shape(name);
+        return shape.length != 2 ? 0 : format.byteSize(shape[0], shape[1]) + SLACK_PER_MATRIX;
     }
 
     private static LayerWeights loadLayer(Loader in, String p, LlmConfig cfg, WeightFormats f) {
@@ -158,10 +202,12 @@ public final class DecoderWeights {
         return java.util.Arrays.toString(t.shape());
     }
 
-    /** Reads tensors under one name prefix, checking shapes and dtypes with errors that name the tensor. */
-    private record Loader(Checkpoint ckpt, String prefix, Arena arena) {
-        Tensor tensor(String name) {
-            Tensor t = ckpt.tensor(prefix + name);
+    /**
+     * Reads tensors under one name prefix, checking shapes and dtypes with errors that name the tensor. Vectors
+     * become float[]; matrices are views as stored or converted at load ({@link WeightMatrix#load}).
+     */
+    private record Loader(Checkpoint ckpt, String prefix) {
+        static Tensor checked(Tensor t) {
             if (t.dtype() != DType.F32 && t.dtype() != DType.BF16 && t.dtype() != DType.F16) {
                 throw new ModelFormatException("tensor " + t.name() + " has dtype " + t.dtype()
                         + "; decoder weights must be F32, BF16 or F16");
@@ -170,15 +216,16 @@ public final class DecoderWeights {
         }
 
         float[] vector(String name, int n) {
-            return tensor(name).expectShape(n).toFloatArray();
+            return checked(ckpt.heapCopy(prefix + name)).expectShape(n).toFloatArray();
         }
 
         WeightMatrix matrix(String name, int rows, int cols, WeightFormat format) {
-            return matrix(tensor(name).expectShape(rows, cols), format);
+            return matrix(prefix + name, format, t -> t.expectShape(rows, cols));
         }
 
-        WeightMatrix matrix(Tensor t, WeightFormat format) {
-            return format == null ? WeightMatrix.wrap(t) : WeightMatrix.of(t, format, arena);
+        /** The matrix called {@code fullName} (no prefix added) in {@code format}, after {@code check}. */
+        WeightMatrix matrix(String fullName, WeightFormat format, UnaryOperator<Tensor> check) {
+            return WeightMatrix.load(ckpt, fullName, format, t -> check.apply(checked(t)));
         }
     }
 

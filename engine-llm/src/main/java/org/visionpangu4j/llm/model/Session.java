@@ -6,8 +6,8 @@ import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.kernels.KvCache;
 
 /**
- * One sequence being decoded: its KV cache, its position, and scratch buffers sized once (no allocation per
- * token). Tokens (or precomputed embeddings) are appended at {@link #position()}; each call returns logits.
+ * One sequence being decoded: its KV cache, its position, and scratch buffers grown to the largest prefill batch
+ * seen (no allocation per token). Tokens (or precomputed embeddings) are appended at {@link #position()}; each call returns logits.
  * Not thread-safe: one request drives a session at a time. Sessions of one {@link Decoder} are independent.
  *
  * <p>Logits returned by {@link #prefill} and {@link #decode} are this session's buffer of {@code vocab} floats:
@@ -25,15 +25,17 @@ public final class Session {
     private int position;
     ForwardObserver observer;
 
-    // Scratch, [rows = min(prefill chunk, capacity)] × width.
-    final float[] x;      // residual stream [rows, hidden]
-    final float[] xb;     // normed activations [rows, hidden]
-    final float[] q;      // [rows, heads·headDim]
-    final float[] k;      // [rows, kvHeads·headDim]
-    final float[] v;      // [rows, kvHeads·headDim]
-    final float[] att;    // attention output [rows, heads·headDim]
-    final float[] gate;   // [rows, intermediate]
-    final float[] up;     // [rows, intermediate]
+    // Scratch, [rows] × width. Rows grow on demand, up to min(prefill chunk, capacity): a session that decodes
+    // after a short prompt never holds a whole chunk's worth (20 MB for openPangu-1B at 256 rows).
+    private int rows;
+    float[] x;            // residual stream [rows, hidden]
+    float[] xb;           // normed activations [rows, hidden]
+    float[] q;            // [rows, heads·headDim]
+    float[] k;            // [rows, kvHeads·headDim]
+    float[] v;            // [rows, kvHeads·headDim]
+    float[] att;          // attention output [rows, heads·headDim]
+    float[] gate;         // [rows, intermediate]
+    float[] up;           // [rows, intermediate]
     final float[] row;    // one normed row [hidden] for the LM head
     final float[] logits; // [vocab]
 
@@ -50,16 +52,26 @@ public final class Session {
         this.hidden = cfg.hiddenSize();
         this.vocab = decoder.vocabSize();
         this.chunk = Math.min(options.prefillChunk(), capacity);
-        this.x = new float[chunk * hidden];
-        this.xb = new float[chunk * hidden];
-        this.q = new float[chunk * cfg.qDim()];
-        this.k = new float[chunk * cfg.kvDim()];
-        this.v = new float[chunk * cfg.kvDim()];
-        this.att = new float[chunk * cfg.qDim()];
-        this.gate = new float[chunk * cfg.intermediateSize()];
-        this.up = new float[chunk * cfg.intermediateSize()];
         this.row = new float[hidden];
         this.logits = new float[vocab];
+        ensureRows(1);
+    }
+
+    /** Grows the scratch to n rows (n ≤ chunk); their contents need not survive, each call fills them anew. */
+    private void ensureRows(int n) {
+        if (n <= rows) {
+            return;
+        }
+        LlmConfig cfg = decoder.config();
+        x = new float[n * hidden];
+        xb = new float[n * hidden];
+        q = new float[n * cfg.qDim()];
+        k = new float[n * cfg.kvDim()];
+        v = new float[n * cfg.kvDim()];
+        att = new float[n * cfg.qDim()];
+        gate = new float[n * cfg.intermediateSize()];
+        up = new float[n * cfg.intermediateSize()];
+        rows = n;
     }
 
     /** Appends the prompt tokens (in batches of the prefill chunk) and returns the logits after the last one. */
@@ -108,6 +120,7 @@ public final class Session {
             throw new VisionPanguException("empty prompt: nothing to prefill");
         }
         checkFits(T);
+        ensureRows(Math.min(chunk, T));
         for (int done = 0; done < T; ) {
             int n = Math.min(chunk, T - done);
             if (ids != null) {

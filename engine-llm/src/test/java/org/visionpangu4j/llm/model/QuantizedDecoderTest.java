@@ -114,6 +114,60 @@ class QuantizedDecoderTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0"})
+    void quantizedWeightsKeepNothingOfTheStoredDecoder(WeightFormat format) {
+        // Matrices are converted from temporary mappings and vectors read to the heap, so no decoder tensor is in
+        // use (held mapped, preloaded, or copied to anonymous memory), and every residency holds the same bits.
+        try (Checkpoint mapped = Checkpoint.open(Fixture.dir());
+             Checkpoint anon = Checkpoint.openInAnonymousMemory(Fixture.dir())) {
+            DecoderWeights a = DecoderWeights.load(mapped, cfg, WeightFormats.all(format));
+            DecoderWeights b = DecoderWeights.load(anon, cfg, WeightFormats.all(format));
+            assertTrue(mapped.inUse().isEmpty(), "in use: " + mapped.inUse());
+            assertTrue(anon.inUse().isEmpty(), "copied: " + anon.inUse());
+            assertSameBits(a.embedding(), b.embedding());
+            assertSameBits(a.lmHead(), b.lmHead());
+            for (int l = 0; l < cfg.numLayers(); l++) {
+                LayerWeights x = a.layer(l);
+                LayerWeights y = b.layer(l);
+                assertSameBits(x.wq(), y.wq());
+                assertSameBits(x.wk(), y.wk());
+                assertSameBits(x.wv(), y.wv());
+                assertSameBits(x.wo(), y.wo());
+                assertSameBits(x.wGate(), y.wGate());
+                assertSameBits(x.wUp(), y.wUp());
+                assertSameBits(x.wDown(), y.wDown());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(x.bq(), y.bq());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(x.mlpNorm(), y.mlpNorm());
+            }
+        }
+    }
+
+    private static void assertSameBits(WeightMatrix want, WeightMatrix got) {
+        assertEquals(want.format(), got.format());
+        assertEquals(want.byteSize(), got.byteSize());
+        float[] a = new float[want.cols()];
+        float[] b = new float[got.cols()];
+        for (int r = 0; r < want.rows(); r++) {
+            want.decodeRow(r, a, 0);
+            got.decodeRow(r, b, 0);
+            for (int c = 0; c < a.length; c++) {
+                assertEquals(Float.floatToRawIntBits(a[c]), Float.floatToRawIntBits(b[c]), want + " [" + r + ", " + c + "]");
+            }
+        }
+    }
+
+    @Test
+    void asStoredTheDecoderMatricesAreInUse() {
+        try (Checkpoint c = Checkpoint.open(Fixture.dir())) {
+            Decoder.load(c, cfg, WeightFormats.asStored());
+            assertTrue(c.inUse().contains("language_model.model.layers.0.mlp.down_proj.weight"), c.inUse().toString());
+            assertTrue(c.inUse().contains("language_model.lm_head.weight"));
+            assertTrue(c.inUse().stream().noneMatch(n -> n.endsWith("norm.weight") || n.endsWith(".bias")),
+                    "vectors are read to the heap, not held: " + c.inUse());
+        }
+    }
+
     @Test
     void eachGroupGetsItsOwnFormat() {
         WeightFormats f = new WeightFormats(WeightFormat.Q8_0, WeightFormat.Q4_0, null, WeightFormat.Q8_0);

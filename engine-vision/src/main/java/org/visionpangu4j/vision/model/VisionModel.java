@@ -29,6 +29,12 @@ public final class VisionModel {
     static final String LAYERS = "vision_model.encoder.layers.";
     /** {@code mlp1.0} is a default nn.LayerNorm. */
     static final float PROJECTOR_EPS = 1e-5f;
+    /**
+     * Rows per MLP chunk, about: the MLP is row-wise, so it runs on slices of the rows and its widest activation
+     * (intermediate = 4·hidden floats a row) needs only a chunk's worth of memory, not all tiles' (13 tiles at
+     * 448²: 218 MB → 4 MB). Large enough that a GEMM still streams each weight block over many rows.
+     */
+    static final int MLP_ROWS = 256;
 
     private final int hidden;
     private final int heads;
@@ -66,7 +72,7 @@ public final class VisionModel {
         Tensor pw = ckpt.tensor(EMB + "patch_embedding.weight").expectShape(d, c, patch, patch);
         this.patchEmbedding = WeightMatrix.wrap(pw.reshape(d, (long) c * patch * patch));
         this.patchBias = vector(ckpt, EMB + "patch_embedding.bias", d);
-        this.classEmbedding = ckpt.tensor(EMB + "class_embedding").expectShape(1, 1, d).toFloatArray();
+        this.classEmbedding = ckpt.heapCopy(EMB + "class_embedding").expectShape(1, 1, d).toFloatArray();
         this.positionEmbedding = ckpt.tensor(EMB + "position_embedding")
                 .expectShape(1, (long) trainedGrid * trainedGrid + 1, d);
 
@@ -80,19 +86,19 @@ public final class VisionModel {
         int shuffled = shuffleFactor * shuffleFactor * d;
         this.projNormWeight = vector(ckpt, "mlp1.0.weight", shuffled);
         this.projNormBias = vector(ckpt, "mlp1.0.bias", shuffled);
-        Tensor p1 = ckpt.tensor("mlp1.1.weight");
-        if (p1.rank() != 2 || p1.dim(1) != shuffled) {
-            throw new ModelFormatException("tensor mlp1.1.weight has shape " + java.util.Arrays.toString(p1.shape())
+        long[] p1 = ckpt.shape("mlp1.1.weight");
+        if (p1.length != 2 || p1[1] != shuffled) {
+            throw new ModelFormatException("tensor mlp1.1.weight has shape " + java.util.Arrays.toString(p1)
                     + ", expected [llm_hidden, " + shuffled + "] (pixel-shuffled width " + shuffleFactor + "²·" + d + ")");
         }
-        this.llmHidden = (int) p1.dim(0);
+        this.llmHidden = (int) p1[0];
         if (llmHidden != cfg.llm().hiddenSize()) {
             throw new ModelFormatException("mlp1 projects to " + llmHidden + " but llm_config.hidden_size is "
                     + cfg.llm().hiddenSize());
         }
-        this.proj1 = matrix(ckpt, p1, opts.projector());
+        this.proj1 = matrix(ckpt, "mlp1.1.weight", llmHidden, shuffled, opts.projector());
         this.proj1Bias = vector(ckpt, "mlp1.1.bias", llmHidden);
-        this.proj2 = matrix(ckpt, ckpt.tensor("mlp1.3.weight").expectShape(llmHidden, llmHidden), opts.projector());
+        this.proj2 = matrix(ckpt, "mlp1.3.weight", llmHidden, llmHidden, opts.projector());
         this.proj2Bias = vector(ckpt, "mlp1.3.bias", llmHidden);
     }
 
@@ -156,6 +162,15 @@ public final class VisionModel {
     }
 
     private Trace run(PixelValues pv, WorkerPool pool, List<float[]> keep) {
+        return run(pv, pool, keep, MLP_ROWS);
+    }
+
+    /** As {@link #encode}, with the MLP run in chunks of about {@code mlpRows} rows (tests vary it). */
+    float[] encode(PixelValues pv, WorkerPool pool, int mlpRows) {
+        return run(pv, pool, null, mlpRows).projected();
+    }
+
+    private Trace run(PixelValues pv, WorkerPool pool, List<float[]> keep, int mlpRows) {
         if (pv.size() % patch != 0) {
             throw new IllegalArgumentException("tile size " + pv.size() + " is not a multiple of the patch size " + patch);
         }
@@ -169,7 +184,7 @@ public final class VisionModel {
         if (keep != null) {
             keep.add(h.clone());
         }
-        Scratch s = new Scratch(pv.tiles() * tokens, tokens);
+        Scratch s = new Scratch(pv.tiles() * tokens, mlpRows);
         for (VisionLayer layer : layers) {
             block(layer, h, pv.tiles(), tokens, s, pool);
             if (keep != null) {
@@ -177,26 +192,33 @@ public final class VisionModel {
             }
         }
         float[] shuffled = PixelShuffle.shuffle(h, pv.tiles(), 1, grid, hidden, shuffleFactor, psV2);
-        float[] out = project(shuffled, pv.tiles() * tokensPerTile(pv.size()), pool);
+        // Traced, the shuffled features are kept, so the projector's LayerNorm may not overwrite them.
+        float[] out = project(shuffled, pv.tiles() * tokensPerTile(pv.size()), keep == null, pool);
         return new Trace(keep == null ? List.of() : List.copyOf(keep), shuffled, out);
     }
 
-    /** Work buffers of one forward, reused by every block. */
+    /**
+     * Work buffers of one forward, reused by every block: the memory of an encode is these plus the residual
+     * stream, about (5·hidden floats)·rows + a chunk of MLP rows.
+     */
     private final class Scratch {
-        final float[] norm;
-        final float[] qkv;
-        final float[] attn;
-        final float[] tileAttn;
-        final float[] out;
-        final float[] mlp;
+        final float[] norm;      // [rows, hidden]: LayerNorm output, then the attention output (proj input)
+        final float[] qkv;       // [rows, 3·hidden] = [q | k | v], then the proj output [rows, hidden]
+        final int chunks;        // MLP chunks: chunk i is rows [rows·i/chunks, rows·(i+1)/chunks)
+        final float[] mlpIn;     // [chunk, hidden]
+        final float[] mlp;       // [chunk, intermediate]
+        final float[] mlpOut;    // [chunk, hidden]
 
-        Scratch(int rows, int tokens) {
+        Scratch(int rows, int mlpRows) {
             norm = new float[rows * hidden];
             qkv = new float[rows * 3 * hidden];
-            attn = new float[rows * hidden];
-            tileAttn = new float[tokens * hidden];
-            out = new float[rows * hidden];
-            mlp = new float[rows * intermediate];
+            // Chunks of equal size to within one row, so none (of ≥ mlpRows/2 rows) is small enough for the GEMM to
+            // take its few-row path: results do not depend on the chunking.
+            chunks = (int) Math.max(1, ((long) rows + mlpRows - 1) / mlpRows);
+            int chunk = (rows + chunks - 1) / chunks;
+            mlpIn = new float[chunk * hidden];
+            mlp = new float[chunk * intermediate];
+            mlpOut = new float[chunk * hidden];
         }
     }
 
@@ -265,28 +287,41 @@ public final class VisionModel {
         int d = hidden;
         int hd = d / heads;
         // h += ls1 ⊙ proj(attn(LN1(h)))
-        layerNorm(pool, h, s.norm, rows, d, w.norm1Weight(), w.norm1Bias(), eps);
+        layerNorm(pool, h, 0, s.norm, rows, d, w.norm1Weight(), w.norm1Bias(), eps);
         MatMul.gemm(pool, w.qkv(), s.norm, rows, w.qkvBias(), s.qkv, false);          // [rows, 3d] = [q | k | v]
+        // Attention per tile into norm (free after the GEMM). The kernel writes its output from index 0: tile 0
+        // straight into norm; tile t > 0 over the start of qkv, which holds tile 0's q/k/v (used already), then
+        // copied to its place. So no per-tile buffer.
         for (int t = 0; t < tiles; t++) {
             int base = t * tokens * 3 * d;
-            Attention.bidirectional(pool, s.qkv, tokens, heads, hd, 3 * d, base, base + d, base + 2 * d, s.tileAttn, d);
-            System.arraycopy(s.tileAttn, 0, s.attn, t * tokens * d, tokens * d);
+            float[] out = t == 0 ? s.norm : s.qkv;
+            Attention.bidirectional(pool, s.qkv, tokens, heads, hd, 3 * d, base, base + d, base + 2 * d, out, d);
+            if (t > 0) {
+                System.arraycopy(s.qkv, 0, s.norm, t * tokens * d, tokens * d);
+            }
         }
-        MatMul.gemm(pool, w.proj(), s.attn, rows, w.projBias(), s.out, false);
-        addScaled(pool, h, s.out, w.ls1(), rows, d);
-        // h += ls2 ⊙ fc2(gelu(fc1(LN2(h))))
-        layerNorm(pool, h, s.norm, rows, d, w.norm2Weight(), w.norm2Bias(), eps);
-        MatMul.gemm(pool, w.fc1(), s.norm, rows, w.fc1Bias(), s.mlp, false);
-        gelu(pool, s.mlp, rows, intermediate);
-        MatMul.gemm(pool, w.fc2(), s.mlp, rows, w.fc2Bias(), s.out, false);
-        addScaled(pool, h, s.out, w.ls2(), rows, d);
+        MatMul.gemm(pool, w.proj(), s.norm, rows, w.projBias(), s.qkv, false);       // qkv is free after attention
+        addScaled(pool, h, 0, s.qkv, w.ls1(), rows, d);
+        // h += ls2 ⊙ fc2(gelu(fc1(LN2(h)))), in row chunks
+        for (int i = 0; i < s.chunks; i++) {
+            int r0 = (int) ((long) rows * i / s.chunks);
+            int n = (int) ((long) rows * (i + 1) / s.chunks) - r0;
+            layerNorm(pool, h, r0 * d, s.mlpIn, n, d, w.norm2Weight(), w.norm2Bias(), eps);
+            MatMul.gemm(pool, w.fc1(), s.mlpIn, n, w.fc1Bias(), s.mlp, false);
+            gelu(pool, s.mlp, n, intermediate);
+            MatMul.gemm(pool, w.fc2(), s.mlp, n, w.fc2Bias(), s.mlpOut, false);
+            addScaled(pool, h, r0 * d, s.mlpOut, w.ls2(), n, d);
+        }
     }
 
-    /** mlp1: LayerNorm → Linear → GELU → Linear, x[m, k²·hidden] → [m, llmHidden]. */
-    private float[] project(float[] x, int m, WorkerPool pool) {
+    /**
+     * mlp1: LayerNorm → Linear → GELU → Linear, x[m, k²·hidden] → [m, llmHidden]. With {@code inPlace} the
+     * LayerNorm overwrites x (it writes each element only after reading it), saving a copy of the features.
+     */
+    private float[] project(float[] x, int m, boolean inPlace, WorkerPool pool) {
         int c = shuffleFactor * shuffleFactor * hidden;
-        float[] norm = new float[m * c];
-        layerNorm(pool, x, norm, m, c, projNormWeight, projNormBias, PROJECTOR_EPS);
+        float[] norm = inPlace ? x : new float[m * c];
+        layerNorm(pool, x, 0, norm, m, c, projNormWeight, projNormBias, PROJECTOR_EPS);
         float[] mid = new float[m * llmHidden];
         MatMul.gemm(pool, proj1, norm, m, proj1Bias, mid, false);
         gelu(pool, mid, m, llmHidden);
@@ -300,10 +335,12 @@ public final class VisionModel {
         return Math.max(1, (1 << 14) / n);
     }
 
-    private static void layerNorm(WorkerPool pool, float[] x, float[] out, int rows, int n, float[] w, float[] b, float eps) {
+    /** out[r] = LayerNorm(x[xOff + r·n ..]) for r &lt; rows. */
+    private static void layerNorm(WorkerPool pool, float[] x, int xOff, float[] out, int rows, int n, float[] w,
+                                  float[] b, float eps) {
         pool.parallelFor(0, rows, grain(n), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                Norms.layernorm(out, r * n, x, r * n, w, b, n, eps);
+                Norms.layernorm(out, r * n, x, xOff + r * n, w, b, n, eps);
             }
         });
     }
@@ -312,10 +349,11 @@ public final class VisionModel {
         pool.parallelFor(0, rows, grain(n), (r0, r1) -> Activations.gelu(x, r0 * n, (r1 - r0) * n));
     }
 
-    private static void addScaled(WorkerPool pool, float[] h, float[] y, float[] scale, int rows, int n) {
+    /** h[hOff + r·n ..] += scale ⊙ y[r·n ..] for r &lt; rows. */
+    private static void addScaled(WorkerPool pool, float[] h, int hOff, float[] y, float[] scale, int rows, int n) {
         pool.parallelFor(0, rows, grain(n), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                VectorMath.addScaled(h, r * n, y, r * n, scale, n);
+                VectorMath.addScaled(h, hOff + r * n, y, r * n, scale, n);
             }
         });
     }
@@ -326,25 +364,27 @@ public final class VisionModel {
         int i = v.intermediateSize();
         return new VisionLayer(
                 vector(ckpt, p + "norm1.weight", d), vector(ckpt, p + "norm1.bias", d),
-                matrix(ckpt, ckpt.tensor(p + "attn.qkv.weight").expectShape(3L * d, d), format),
+                matrix(ckpt, p + "attn.qkv.weight", 3L * d, d, format),
                 v.qkvBias() ? vector(ckpt, p + "attn.qkv.bias", 3 * d) : null,
-                matrix(ckpt, ckpt.tensor(p + "attn.proj.weight").expectShape(d, d), format),
+                matrix(ckpt, p + "attn.proj.weight", d, d, format),
                 vector(ckpt, p + "attn.proj.bias", d),
                 vector(ckpt, p + "ls1", d),
                 vector(ckpt, p + "norm2.weight", d), vector(ckpt, p + "norm2.bias", d),
-                matrix(ckpt, ckpt.tensor(p + "mlp.fc1.weight").expectShape(i, d), format),
+                matrix(ckpt, p + "mlp.fc1.weight", i, d, format),
                 vector(ckpt, p + "mlp.fc1.bias", i),
-                matrix(ckpt, ckpt.tensor(p + "mlp.fc2.weight").expectShape(d, i), format),
+                matrix(ckpt, p + "mlp.fc2.weight", d, i, format),
                 vector(ckpt, p + "mlp.fc2.bias", d),
                 vector(ckpt, p + "ls2", d));
     }
 
+    /** Small parameters become float[], read without mapping ({@link Checkpoint#heapCopy}). */
     private static float[] vector(Checkpoint ckpt, String name, int n) {
-        return ckpt.tensor(name).expectShape(n).toFloatArray();
+        return ckpt.heapCopy(name).expectShape(n).toFloatArray();
     }
 
-    private static WeightMatrix matrix(Checkpoint ckpt, Tensor t, WeightFormat format) {
-        return format == null ? WeightMatrix.wrap(t) : WeightMatrix.of(t, format, ckpt.arena());
+    /** A view as stored, or converted at load without keeping the stored bytes resident ({@link WeightMatrix#load}). */
+    private static WeightMatrix matrix(Checkpoint ckpt, String name, long rows, long cols, WeightFormat format) {
+        return WeightMatrix.load(ckpt, name, format, t -> t.expectShape(rows, cols));
     }
 
     /**

@@ -92,6 +92,18 @@ class VisionGoldenTest {
     }
 
     @Test
+    void mlpChunkingDoesNotChangeTheResult() {
+        // 7 tiles × 65 tokens = 455 rows: one chunk, 2 chunks (the default 256), 8 chunks of 56–57 rows.
+        VisionModel vm = VisionModel.load(model, cfg, null);
+        PixelValues pv = photoBoard();
+        float[] whole = vm.encode(pv, pool, 455);
+        assertArrayEquals(whole, vm.encode(pv, pool, VisionModel.MLP_ROWS));
+        assertArrayEquals(whole, vm.encode(pv, pool, 64));
+        assertClose("all_tiles.mlp1 (8 MLP chunks)", vm.encode(pv, pool, 64), vision.tensor("all_tiles.mlp1"),
+                PROJECTOR_TOL);
+    }
+
+    @Test
     void imageFileToTokensEndToEnd() {
         // Our own decode + preprocessing is bit-exact for this JPEG, so the whole path meets the projector tolerance.
         PixelValues pv = ImagePreprocessor.fromConfig(cfg)
