@@ -154,14 +154,16 @@ public final class MatMul {
                         for (int i = i0; i < i0 + mc; i += MR) {
                             int rws = Math.min(MR, m - i);
                             int yo = i * d + j;
+                            boolean load = !first || accumulate || bias != null;
                             if (rws == MR && cols == P) { // full tile: accumulate in Y itself
                                 if (first && bias != null) {
                                     addBias(y, yo, d, bias, j, accumulate);
                                 }
-                                kernel(xp, mp * k0 + i * kc, wp, jp * P * kc, kc, y, yo, d, !first || accumulate || bias != null);
-                            } else {
-                                kernel(xp, mp * k0 + i * kc, wp, jp * P * kc, kc, s.tile, 0, P, false);
-                                writeTile(s.tile, y, yo, d, bias, j, first, accumulate, rws, cols);
+                                kernel(xp, mp * k0 + i * kc, wp, jp * P * kc, kc, y, yo, d, load);
+                            } else { // edge tile: the same arithmetic on a copy of its valid part
+                                edgeIn(s.tile, y, yo, d, bias, j, first, accumulate, load, rws, cols);
+                                kernel(xp, mp * k0 + i * kc, wp, jp * P * kc, kc, s.tile, 0, P, load);
+                                edgeOut(s.tile, y, yo, d, rws, cols);
                             }
                         }
                     }
@@ -326,23 +328,34 @@ public final class MatMul {
     }
 
     /**
-     * Y[i .. i+rws, j .. j+cols) (+)= tile for an edge tile. With {@code first} (the first K block) the old Y counts
-     * only when accumulating and the bias is added; later K blocks add to Y.
+     * An edge tile's start: the tile gets what a full tile would start from (Y, with the bias added before the first
+     * K block), zeros outside the valid rws × cols, so every element of Y sees the same float operations in the same
+     * order whether it lies in a full or an edge tile (results do not depend on how rows are batched).
      */
-    private static void writeTile(float[] tile, float[] y, int yo, int d, float[] bias, int j, boolean first,
-                                  boolean accumulate, int rws, int cols) {
+    private static void edgeIn(float[] tile, float[] y, int yo, int d, float[] bias, int j, boolean first,
+                               boolean accumulate, boolean load, int rws, int cols) {
+        java.util.Arrays.fill(tile, 0f);
+        if (!load) {
+            return;
+        }
         for (int i = 0; i < rws; i++) {
             for (int jj = 0; jj < cols; jj++) {
-                float v = tile[i * P + jj];
                 int yi = yo + i * d + jj;
-                if (!first || accumulate) {
-                    v += y[yi];
-                }
+                float v;
                 if (first && bias != null) {
-                    v += bias[j + jj];
+                    v = accumulate ? bias[j + jj] + y[yi] : bias[j + jj];
+                } else {
+                    v = y[yi]; // load without a bias: a later K block, or accumulating into Y
                 }
-                y[yi] = v;
+                tile[i * P + jj] = v;
             }
+        }
+    }
+
+    /** Y[valid rws × cols of the tile] = tile. */
+    private static void edgeOut(float[] tile, float[] y, int yo, int d, int rws, int cols) {
+        for (int i = 0; i < rws; i++) {
+            System.arraycopy(tile, i * P, y, yo + i * d, cols);
         }
     }
 

@@ -114,6 +114,36 @@ class MatMulTest {
         }
     }
 
+    /** A row's result does not depend on the batch around it (full and edge tiles do the same arithmetic). */
+    @Test
+    void gemmRowsDoNotDependOnTheBatch() {
+        Random rnd = new Random(5);
+        try (Arena arena = Arena.ofShared()) {
+            WeightMatrix w = Matrices.random(arena, POOL, WeightFormat.BF16, 2 * MatMul.P + 5, 2 * MatMul.KC + 17, 11);
+            int n = w.cols();
+            int d = w.rows();
+            int m = 4 * MatMul.MR + 3;
+            float[] x = Matrices.gaussian(rnd, m * n, 1f);
+            float[] bias = Matrices.gaussian(rnd, d, 1f);
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] y0 = Matrices.gaussian(rnd, m * d, 1f);
+                float[] all = y0.clone();
+                MatMul.gemm(POOL, w, x, m, bias, all, accumulate);
+                for (int skip : new int[] {1, MatMul.MR - 1, MatMul.MR + 2}) {
+                    int rows = m - skip;
+                    float[] part = java.util.Arrays.copyOfRange(y0, skip * d, m * d);
+                    MatMul.gemm(POOL, w, java.util.Arrays.copyOfRange(x, skip * n, m * n), rows, bias, part, accumulate);
+                    for (int i = 0; i < rows * d; i++) {
+                        if (Float.floatToRawIntBits(part[i]) != Float.floatToRawIntBits(all[skip * d + i])) {
+                            fail("acc=" + accumulate + " skip " + skip + ": Y[" + (skip + i / d) + ", " + (i % d) + "] = "
+                                    + part[i] + " in a batch of " + rows + " but " + all[skip * d + i] + " in one of " + m);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void singleThreadPoolGivesTheSameResults() {
         Random rnd = new Random(4);
