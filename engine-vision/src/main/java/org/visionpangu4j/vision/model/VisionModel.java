@@ -213,7 +213,7 @@ public final class VisionModel {
             norm = new float[rows * hidden];
             qkv = new float[rows * 3 * hidden];
             // Chunks of equal size to within one row, so none (of ≥ mlpRows/2 rows) is small enough for the GEMM to
-            // take its few-row path (a GEMM's partial row tiles still round differently: last bits only).
+            // take its few-row path: a GEMM row's result does not depend on its batch, so neither on the chunking.
             chunks = (int) Math.max(1, ((long) rows + mlpRows - 1) / mlpRows);
             int chunk = (rows + chunks - 1) / chunks;
             mlpIn = new float[chunk * hidden];
