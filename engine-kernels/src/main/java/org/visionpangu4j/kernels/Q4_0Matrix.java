@@ -19,14 +19,18 @@ import java.nio.ByteOrder;
  * value = (q − 8) · d₁₆ where d₁₆ is d rounded to F16 (stored as F16, exactly as ggml, so dequantized values match
  * ggml bit for bit). The element m maps to q = 0 exactly; −m would map to 16 and is clamped to 15 (error |d|).
  *
- * <p>Layout, two off-heap regions from the Arena given to {@link WeightMatrix#of}, nb = ⌈cols/32⌉ blocks per row:
+ * <p>Layout, two off-heap regions from the Arena given to {@link WeightMatrix#of}, nb = ⌈cols/32⌉ blocks per row,
+ * rows taken in groups of G = {@link #ROWS} (the rows one GEMV pass reads together), as {@link Q8_0Matrix} does and
+ * for the same reason (one sequential stream per GEMV pass):
  * <ul>
- *   <li>quants: [rows][nb][16] bytes; byte j of a block holds element j in its low nibble and element j+16 in its
- *       high nibble (ggml's order: one 16-byte load yields two runs of 16 consecutive elements). Each nibble is
- *       stored as q XOR 8, which is q − 8 in 4-bit two's complement: after sign-extending the byte, an arithmetic
- *       shift right by 4 gives the high value and a shift left 28 / arithmetic right 28 the low one, both already
- *       minus 8 (three shifts instead of two masks, a shift and two subtractions);</li>
- *   <li>scales: F16 [rows][nb]: block (r, b) at byte 2·(r·nb + b).</li>
+ *   <li>quants: [groups][nb][G][16] bytes: block (r, b) is block number ((r/G)·nb + b)·G + r mod G
+ *       ({@link #block}), its 16 bytes at 16·block(r, b). Byte j of a block holds element j in its low nibble and
+ *       element j+16 in its high nibble (ggml's order: one 16-byte load yields two runs of 16 consecutive
+ *       elements). Each nibble is stored as q XOR 8, which is q − 8 in 4-bit two's complement: after
+ *       sign-extending the byte, an arithmetic shift right by 4 gives the high value and a shift left 28 /
+ *       arithmetic right 28 the low one, both already minus 8 (three shifts instead of two masks, a shift and two
+ *       subtractions);</li>
+ *   <li>scales: F16 in the same block order, at byte 2·block(r, b).</li>
  * </ul>
  * A short last block is zero-padded (pad quants decode to exactly 0); kernels never read x beyond cols.
  *
@@ -55,6 +59,14 @@ public final class Q4_0Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> F = Widen.F;
     private static final int L = Widen.L;
 
+    /**
+     * Rows per GEMV pass and per interleaved group: four at 512 bits, two at 256, one at 128. At narrower widths a
+     * block takes more slices, and a multi-row body grows too large for C2 to unroll the slice loop (measured at 256
+     * bits: two rows 2× faster than four; at 128 bits: one row 1.3× faster than two).
+     */
+    private static final int ROWS = L >= 16 ? 4 : L >= 8 ? 2 : 1;
+    private static final int BYTES = QK / 2;
+
     private final MemorySegment qs;
     private final MemorySegment sc;
     private final int nb;
@@ -68,6 +80,20 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     static int blocks(int cols) {
         return (cols + QK - 1) / QK;
+    }
+
+    /** Block (r, b)'s number in storage order: group r/G, then block b, then row r mod G within the group. */
+    private static long block(int r, int b, int nb) {
+        return ((long) (r / ROWS) * nb + b) * ROWS + r % ROWS;
+    }
+
+    private long block(int r, int b) {
+        return block(r, b, nb);
+    }
+
+    /** Blocks to allocate for {@code rows} rows: whole groups. */
+    private static long storedBlocks(int rows, int nb) {
+        return (long) ((rows + ROWS - 1) / ROWS) * ROWS * nb;
     }
 
     @Override
@@ -88,13 +114,13 @@ public final class Q4_0Matrix extends WeightMatrix {
     /** The 4-bit quant (0..15) of element (r, c). */
     int quant(int r, int c) {
         int j = c % QK;
-        byte b = qs.get(ValueLayout.JAVA_BYTE, ((long) r * nb + c / QK) * (QK / 2) + (j & 15));
+        byte b = qs.get(ValueLayout.JAVA_BYTE, block(r, c / QK) * BYTES + (j & 15));
         return (j < 16 ? b & 0xF : (b >> 4) & 0xF) ^ 8;
     }
 
     /** The F16 bits of block b's scale in row r. */
     short scaleBits(int r, int b) {
-        return sc.get(SHORT_LE, 2L * ((long) r * nb + b));
+        return sc.get(SHORT_LE, 2L * block(r, b));
     }
 
     private float scale(int r, int b) {
@@ -148,19 +174,28 @@ public final class Q4_0Matrix extends WeightMatrix {
         int rows = src.rows();
         int cols = src.cols();
         int nb = blocks(cols);
-        int rowBytes = nb * QK / 2;
-        MemorySegment qs = arena.allocate((long) rows * rowBytes + Widen.PAD, 64);
-        MemorySegment sc = arena.allocate(2L * rows * nb + Widen.PAD, 64);
-        pool.parallelFor(0, rows, 8, (r0, r1) -> {
-            float[] x = new float[nb * QK];
-            byte[] q = new byte[rowBytes + Widen.PAD];
-            for (int r = r0; r < r1; r++) {
-                src.decode(r, 0, cols, x, 0);
-                for (int b = 0; b < nb; b++) {
-                    short d = quantizeBlock(x, b * QK, q, b * QK / 2, src.name(), r, b);
-                    sc.set(SHORT_LE, 2L * ((long) r * nb + b), d);
+        long blocks = storedBlocks(rows, nb);
+        MemorySegment qs = arena.allocate(blocks * BYTES + Widen.PAD, 64);
+        MemorySegment sc = arena.allocate(2L * blocks + Widen.PAD, 64);
+        // One group of rows at a time: decode its rows, quantize the blocks in storage order (a block's vector
+        // store may spill past it at 128 bits; the next block overwrites that), copy the group out in one piece.
+        int groups = (rows + ROWS - 1) / ROWS;
+        pool.parallelFor(0, groups, 2, (g0, g1) -> {
+            float[] x = new float[ROWS * nb * QK];
+            byte[] q = new byte[ROWS * nb * BYTES + Widen.PAD];
+            for (int g = g0; g < g1; g++) {
+                int r0 = g * ROWS;
+                int n = Math.min(ROWS, rows - r0);
+                for (int i = 0; i < n; i++) {
+                    src.decode(r0 + i, 0, cols, x, i * nb * QK);
                 }
-                MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, (long) r * rowBytes, rowBytes);
+                for (int b = 0; b < nb; b++) {
+                    for (int i = 0; i < n; i++) {
+                        short d = quantizeBlock(x, (i * nb + b) * QK, q, (b * ROWS + i) * BYTES, src.name(), r0 + i, b);
+                        sc.set(SHORT_LE, 2L * block(r0 + i, b, nb), d);
+                    }
+                }
+                MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, block(r0, 0, nb) * BYTES, ROWS * nb * BYTES);
             }
         });
         return new Q4_0Matrix(src.name(), rows, cols, qs, sc);
@@ -182,11 +217,11 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     @Override
     void decode(int r, int c0, int len, float[] out, int outOff) {
-        MemorySegment m = rowQuants(r);
+        MemorySegment m = groupQuants(r / ROWS);
         int c = 0;
         for (; c + QK <= len; c += QK) {
             int b = (c0 + c) / QK;
-            long qOff = (long) b * (QK / 2);
+            long qOff = (long) (b * ROWS + r % ROWS) * BYTES;
             FloatVector d = FloatVector.broadcast(F, scale(r, b));
             for (int e = 0; e < QK / 2; e += L) {
                 IntVector v = Widen.int8ToInt(m, qOff + e);
@@ -201,14 +236,15 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        long row = (long) r * nb * (QK / 2);
+        MemorySegment m = groupQuants(r / ROWS);
         int full = cols / QK;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < full; b++) {
             FloatVector s = FloatVector.zero(F);
             int xo = xOff + b * QK;
+            long o = (long) (b * ROWS + r % ROWS) * BYTES;
             for (int e = 0; e < QK / 2; e += L) {
-                IntVector v = Widen.int8ToInt(qs, row + b * (QK / 2) + e);
+                IntVector v = Widen.int8ToInt(m, o + e);
                 s = lo(v).fma(FloatVector.fromArray(F, x, xo + e), s);
                 s = hi(v).fma(FloatVector.fromArray(F, x, xo + QK / 2 + e), s);
             }
@@ -221,20 +257,16 @@ public final class Q4_0Matrix extends WeightMatrix {
         return sum;
     }
 
-    /**
-     * Rows per GEMV pass: four at 512 bits, two at 256, one at 128. At narrower widths a block takes more slices,
-     * and a multi-row body grows too large for C2 to unroll the slice loop (measured at 256 bits: two rows 2×
-     * faster than four; at 128 bits: one row 1.3× faster than two).
-     */
-    private static final int ROWS = L >= 16 ? 4 : L >= 8 ? 2 : 1;
-
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
         int r = r0;
+        for (; r < r1 && r % ROWS != 0; r++) { // a range starting inside a group (never from MatMul)
+            put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
+        }
         if (ROWS > 1) {
             float[] d = Widen.scratch(ROWS * nb);
             for (; r + ROWS <= r1; r += ROWS) {
-                Widen.f16Row(sc, 2L * r * nb, ROWS * nb, d, 0);
+                Widen.f16Row(sc, 2L * block(r, 0), ROWS * nb, d, 0);
                 if (ROWS == 4) {
                     dot4(r, x, xOff, d, bias, y, yOff, accumulate);
                 } else {
@@ -248,40 +280,40 @@ public final class Q4_0Matrix extends WeightMatrix {
     }
 
     /**
-     * The quants of row r as their own segment, with the {@link Widen#PAD} bytes after it (a 128-bit load reads 8
+     * The quants of group g as their own segment, with the {@link Widen#PAD} bytes after it (a 128-bit load reads 8
      * bytes for 4 lanes). Loads at loop-invariant slices let C2 hoist the bounds checks out of the loop.
      */
-    private MemorySegment rowQuants(int r) {
-        long stride = (long) nb * (QK / 2);
-        return qs.asSlice(r * stride, stride + Widen.PAD);
+    private MemorySegment groupQuants(int g) {
+        long stride = (long) ROWS * nb * BYTES;
+        return qs.asSlice(g * stride, stride + Widen.PAD);
     }
 
-    // W[r..r+4, :] · x → y[r..r+4]: per block, s_i = Σ (q−8)·x in a vector (each x slice loaded once for the
-    // four rows), then acc_i += d_i·s_i with the scales pre-converted into d[i·nb + b].
+    // W[r..r+4, :] · x → y[r..r+4] for the group starting at r: per block, s_i = Σ (q−8)·x in a vector (each x
+    // slice loaded once for the four rows), then acc_i += d_i·s_i with the scales pre-converted into d[4b + i].
     private void dot4(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
-        MemorySegment m0 = rowQuants(r), m1 = rowQuants(r + 1), m2 = rowQuants(r + 2), m3 = rowQuants(r + 3);
+        MemorySegment m = groupQuants(r / 4);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < full; b++) {
             FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-            long o = b * (QK / 2);
+            long o = (long) b * 4 * BYTES;
             int xo = xOff + b * QK;
             for (int e = 0; e < QK / 2; e += L) {
                 FloatVector xl = FloatVector.fromArray(F, x, xo + e);
                 FloatVector xh = FloatVector.fromArray(F, x, xo + QK / 2 + e);
-                IntVector v = Widen.int8ToInt(m0, o + e);
+                IntVector v = Widen.int8ToInt(m, o + e);
                 s0 = hi(v).fma(xh, lo(v).fma(xl, s0));
-                v = Widen.int8ToInt(m1, o + e);
+                v = Widen.int8ToInt(m, o + BYTES + e);
                 s1 = hi(v).fma(xh, lo(v).fma(xl, s1));
-                v = Widen.int8ToInt(m2, o + e);
+                v = Widen.int8ToInt(m, o + 2 * BYTES + e);
                 s2 = hi(v).fma(xh, lo(v).fma(xl, s2));
-                v = Widen.int8ToInt(m3, o + e);
+                v = Widen.int8ToInt(m, o + 3 * BYTES + e);
                 s3 = hi(v).fma(xh, lo(v).fma(xl, s3));
             }
-            a0 = s0.fma(FloatVector.broadcast(F, d[b]), a0);
-            a1 = s1.fma(FloatVector.broadcast(F, d[nb + b]), a1);
-            a2 = s2.fma(FloatVector.broadcast(F, d[2 * nb + b]), a2);
-            a3 = s3.fma(FloatVector.broadcast(F, d[3 * nb + b]), a3);
+            a0 = s0.fma(FloatVector.broadcast(F, d[4 * b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, d[4 * b + 1]), a1);
+            a2 = s2.fma(FloatVector.broadcast(F, d[4 * b + 2]), a2);
+            a3 = s3.fma(FloatVector.broadcast(F, d[4 * b + 3]), a3);
         }
         float t0 = a0.reduceLanes(VectorOperators.ADD);
         float t1 = a1.reduceLanes(VectorOperators.ADD);
@@ -300,26 +332,26 @@ public final class Q4_0Matrix extends WeightMatrix {
         put(y, yOff + r + 3, t3, bias, r + 3, accumulate);
     }
 
-    // W[r..r+2, :] · x → y[r..r+2]: per block, s_i = Σ (q−8)·x in a vector (each x slice loaded once for the
-    // both rows), then acc_i += d_i·s_i with the scales pre-converted into d[i·nb + b].
+    // W[r..r+2, :] · x → y[r..r+2] for the group starting at r: per block, s_i = Σ (q−8)·x in a vector (each x
+    // slice loaded once for both rows), then acc_i += d_i·s_i with the scales pre-converted into d[2b + i].
     private void dot2(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
-        MemorySegment m0 = rowQuants(r), m1 = rowQuants(r + 1);
+        MemorySegment m = groupQuants(r / 2);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
         for (int b = 0; b < full; b++) {
             FloatVector s0 = FloatVector.zero(F), s1 = s0;
-            long o = b * (QK / 2);
+            long o = (long) b * 2 * BYTES;
             int xo = xOff + b * QK;
             for (int e = 0; e < QK / 2; e += L) {
                 FloatVector xl = FloatVector.fromArray(F, x, xo + e);
                 FloatVector xh = FloatVector.fromArray(F, x, xo + QK / 2 + e);
-                IntVector v = Widen.int8ToInt(m0, o + e);
+                IntVector v = Widen.int8ToInt(m, o + e);
                 s0 = hi(v).fma(xh, lo(v).fma(xl, s0));
-                v = Widen.int8ToInt(m1, o + e);
+                v = Widen.int8ToInt(m, o + BYTES + e);
                 s1 = hi(v).fma(xh, lo(v).fma(xl, s1));
             }
-            a0 = s0.fma(FloatVector.broadcast(F, d[b]), a0);
-            a1 = s1.fma(FloatVector.broadcast(F, d[nb + b]), a1);
+            a0 = s0.fma(FloatVector.broadcast(F, d[2 * b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, d[2 * b + 1]), a1);
         }
         float t0 = a0.reduceLanes(VectorOperators.ADD);
         float t1 = a1.reduceLanes(VectorOperators.ADD);
@@ -344,12 +376,12 @@ public final class Q4_0Matrix extends WeightMatrix {
     }
 
     private float dotRowInt(int r, Int8Activations xa) {
-        long row = (long) r * nb * (QK / 2);
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < nb; b++) {
             IntVector s = IntVector.zero(Widen.I);
+            long o = block(r, b) * BYTES;
             for (int e = 0; e < QK / 2; e += L) {
-                s = s.add(prodInt(row + b * (QK / 2) + e, ShortVector.fromArray(Widen.S, xa.q, b * QK + e),
+                s = s.add(prodInt(o + e, ShortVector.fromArray(Widen.S, xa.q, b * QK + e),
                         ShortVector.fromArray(Widen.S, xa.q, b * QK + QK / 2 + e)));
             }
             acc = ((FloatVector) s.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, scale(r, b) * xa.d[b]), acc);
@@ -359,7 +391,8 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     /**
      * As {@link #gemvRows} on the integer path, with x already quantized into {@code xa} (zero-padded blocks, so
-     * no tail code): four rows per pass, per block s_i = Σ (q−8)·qx exactly in int lanes, acc_i += (d_i·d_x)·s_i.
+     * no tail code): one row at a time (it is the benchmark's comparison path), per block s_i = Σ (q−8)·qx
+     * exactly in int lanes, acc_i += (d_i·d_x)·s_i.
      */
     void gemvRowsInt8(int r0, int r1, Int8Activations xa, float[] bias, float[] y, int yOff, boolean accumulate) {
         for (int r = r0; r < r1; r++) {
