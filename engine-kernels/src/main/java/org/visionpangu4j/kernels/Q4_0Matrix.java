@@ -26,17 +26,17 @@ import java.nio.ByteOrder;
  *   <li>quants: [groups][nb][G][16] bytes: block (r, b) is block number ((r/G)·nb + b)·G + r mod G
  *       ({@link #block}), its 16 bytes at 16·block(r, b). Byte j of a block holds element j in its low nibble and
  *       element j+16 in its high nibble (ggml's order: one 16-byte load yields two runs of 16 consecutive
- *       elements). Each nibble is stored as q XOR 8, which is q − 8 in 4-bit two's complement: after
- *       sign-extending the byte, an arithmetic shift right by 4 gives the high value and a shift left 28 /
- *       arithmetic right 28 the low one, both already minus 8 (three shifts instead of two masks, a shift and two
- *       subtractions);</li>
+ *       elements). Nibbles hold q itself (0..15): after zero-extending the byte, a mask gives the low value and a
+ *       logical shift right by 4 the high one;</li>
  *   <li>scales: F16 in the same block order, at byte 2·block(r, b).</li>
  * </ul>
  * A short last block is zero-padded (pad quants decode to exactly 0); kernels never read x beyond cols.
  *
- * <p>Compute path: nibbles are widened to int lanes, shifted out as signed values, converted to F32 and FMA'd
- * with x; per block s = Σ (q−8)·x is formed in a vector and acc += d·s, with the F16 scales of the rows in flight
- * converted once per pass. The alternative, x quantized to int8 per block and Σ (q−8)·qx in integer lanes
+ * <p>Compute path: nibbles are widened to int lanes, masked / shifted out as unsigned values q, converted to F32
+ * and FMA'd with x; the −8 is not applied per weight but folded into the start of each block's sum: per block,
+ * s = c_b + Σ q·x in a vector, where c_b = −8·(x_j + x_{j+16}) per lane (summed over the block's slices) is
+ * computed once per call from x and shared by every row, then acc += d·s, with the F16 scales of the rows in flight
+ *  * converted once per pass. The alternative, x quantized to int8 per block and Σ (q−8)·qx in integer lanes
  * ({@link #gemvRowsInt8}, kept for the benchmark and tested), was measured with {@code QuantPathBench} (1 thread,
  * kernel only, weight GB/s, Xeon 2-core VM under load from other jobs, JDK 25, 2026-11-26; errors ±30–80%):
  * <pre>
@@ -49,9 +49,12 @@ import java.nio.ByteOrder;
  *   128     16384×1536    1.3–1.7   0.3–1.4
  * </pre>
  * Dequantize is kept at every width (at 256 bits the int8 mean of the last run was 10% higher, inside the noise;
- * dequantize keeps the exact numerics identical across widths). Per 32 weights this path costs about nine vector
- * operations (widen, three shifts, two conversions, three FMAs) against about seven for Q8_0, so on two cores
- * Q4_0 GEMV is compute-bound while Q8_0 approaches the DRAM limit.
+ * dequantize keeps the exact numerics identical across widths; the table was measured with signed nibbles and
+ * row-major storage). Per 32 weights and row this path costs eight vector operations: a widen, a mask, a shift,
+ * two conversions and three FMAs (signed nibbles, q − 8 by shifts, cost nine: three shifts instead of the mask and
+ * one shift, all of them on the one port that also converts, at 512 bits on Intel). Summing q·x and −8·x
+ * separately rounds terms up to (q + 8)·|d·x| instead of |q − 8|·|d·x|: the same float error analysis, on larger
+ * terms (the kernel tests bound it so).
  */
 public final class Q4_0Matrix extends WeightMatrix {
     static final int QK = 32;
@@ -115,7 +118,7 @@ public final class Q4_0Matrix extends WeightMatrix {
     int quant(int r, int c) {
         int j = c % QK;
         byte b = qs.get(ValueLayout.JAVA_BYTE, block(r, c / QK) * BYTES + (j & 15));
-        return (j < 16 ? b & 0xF : (b >> 4) & 0xF) ^ 8;
+        return j < 16 ? b & 0xF : (b >> 4) & 0xF;
     }
 
     /** The F16 bits of block b's scale in row r. */
@@ -131,7 +134,7 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     /**
      * Quantizes x[off .. off+32) into the 16 bytes q[qOff ..) and returns the scale's F16 bits: ggml's
-     * quantize_row_q4_0_ref in vectors (the same float operations, so the same bits), nibbles stored as q XOR 8.
+     * quantize_row_q4_0_ref in vectors (the same float operations, so the same bits).
      * q needs 8 bytes of slack past the block at 128 bits. {@code name}, {@code r}, {@code b} name the block in
      * errors.
      */
@@ -160,7 +163,7 @@ public final class Q4_0Matrix extends WeightMatrix {
         for (int e = 0; e < QK / 2; e += L) {
             IntVector lo = level(FloatVector.fromArray(F, x, off + e), id);
             IntVector hi = level(FloatVector.fromArray(F, x, off + QK / 2 + e), id);
-            Widen.storeBytes(lo.lanewise(VectorOperators.XOR, 8).or(hi.lanewise(VectorOperators.XOR, 8).lanewise(VectorOperators.LSHL, 4)), q, qOff + e);
+            Widen.storeBytes(lo.or(hi.lanewise(VectorOperators.LSHL, 4)), q, qOff + e);
         }
         return d16;
     }
@@ -205,15 +208,39 @@ public final class Q4_0Matrix extends WeightMatrix {
     // Loops over the L-lane slices of a block are real loops in the source (C2 unrolls them after inlining);
     // written out by hand they would exceed C2's inlining budget and box every vector.
 
-    /** q − 8 of the low nibbles of int lanes holding sign-extended quant bytes, as floats. */
+    /** q of the low nibbles of int lanes holding zero-extended quant bytes, as floats. */
     private static FloatVector lo(IntVector v) {
-        return (FloatVector) v.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 28).convert(VectorOperators.I2F, 0);
+        return (FloatVector) v.and(0xF).convert(VectorOperators.I2F, 0);
     }
 
-    /** q − 8 of the high nibbles, as floats. */
+    /** q of the high nibbles, as floats. */
     private static FloatVector hi(IntVector v) {
-        return (FloatVector) v.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
+        return (FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
     }
+
+    /**
+     * c[b·L ..] = −8·Σ_slices (x_j + x_{j+16}) per lane for each full block b of x[xOff ..]: the block's −8·Σx as
+     * the starting value of its lane sums (one vector per block, computed once per call and shared by all rows).
+     */
+    private float[] minus8Sums(float[] x, int xOff) {
+        int full = cols / QK;
+        float[] c = MINUS8_SUMS.get();
+        if (c.length < full * L) {
+            c = new float[full * L];
+            MINUS8_SUMS.set(c);
+        }
+        for (int b = 0; b < full; b++) {
+            int xo = xOff + b * QK;
+            FloatVector v = FloatVector.zero(F);
+            for (int e = 0; e < QK / 2; e += L) {
+                v = v.add(FloatVector.fromArray(F, x, xo + e).add(FloatVector.fromArray(F, x, xo + QK / 2 + e)));
+            }
+            v.mul(-8f).intoArray(c, b * L);
+        }
+        return c;
+    }
+
+    private static final ThreadLocal<float[]> MINUS8_SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     void decode(int r, int c0, int len, float[] out, int outOff) {
@@ -224,9 +251,9 @@ public final class Q4_0Matrix extends WeightMatrix {
             long qOff = (long) (b * ROWS + r % ROWS) * BYTES;
             FloatVector d = FloatVector.broadcast(F, scale(r, b));
             for (int e = 0; e < QK / 2; e += L) {
-                IntVector v = Widen.int8ToInt(m, qOff + e);
-                lo(v).mul(d).intoArray(out, outOff + c + e);
-                hi(v).mul(d).intoArray(out, outOff + c + QK / 2 + e);
+                IntVector v = Widen.uint8ToInt(m, qOff + e);
+                lo(v).sub(8f).mul(d).intoArray(out, outOff + c + e); // q − 8 is exact: one rounding, as get()
+                hi(v).sub(8f).mul(d).intoArray(out, outOff + c + QK / 2 + e);
             }
         }
         for (; c < len; c++) {
@@ -236,46 +263,52 @@ public final class Q4_0Matrix extends WeightMatrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        return dotRow(r, x, xOff, minus8Sums(x, xOff));
+    }
+
+    // Row r · x, with c = minus8Sums(x, xOff).
+    private float dotRow(int r, float[] x, int xOff, float[] c) {
         MemorySegment m = groupQuants(r / ROWS);
         int full = cols / QK;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < full; b++) {
-            FloatVector s = FloatVector.zero(F);
+            FloatVector s = FloatVector.fromArray(F, c, b * L);
             int xo = xOff + b * QK;
             long o = (long) (b * ROWS + r % ROWS) * BYTES;
             for (int e = 0; e < QK / 2; e += L) {
-                IntVector v = Widen.int8ToInt(m, o + e);
+                IntVector v = Widen.uint8ToInt(m, o + e);
                 s = lo(v).fma(FloatVector.fromArray(F, x, xo + e), s);
                 s = hi(v).fma(FloatVector.fromArray(F, x, xo + QK / 2 + e), s);
             }
             acc = s.fma(FloatVector.broadcast(F, scale(r, b)), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (int c = full * QK; c < cols; c++) {
-            sum += get(r, c) * x[xOff + c];
+        for (int k = full * QK; k < cols; k++) {
+            sum += get(r, k) * x[xOff + k];
         }
         return sum;
     }
 
     @Override
     void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
+        float[] c = minus8Sums(x, xOff);
         int r = r0;
         for (; r < r1 && r % ROWS != 0; r++) { // a range starting inside a group (never from MatMul)
-            put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
+            put(y, yOff + r, dotRow(r, x, xOff, c), bias, r, accumulate);
         }
         if (ROWS > 1) {
             float[] d = Widen.scratch(ROWS * nb);
             for (; r + ROWS <= r1; r += ROWS) {
                 Widen.f16Row(sc, 2L * block(r, 0), ROWS * nb, d, 0);
                 if (ROWS == 4) {
-                    dot4(r, x, xOff, d, bias, y, yOff, accumulate);
+                    dot4(r, x, xOff, c, d, bias, y, yOff, accumulate);
                 } else {
-                    dot2(r, x, xOff, d, bias, y, yOff, accumulate);
+                    dot2(r, x, xOff, c, d, bias, y, yOff, accumulate);
                 }
             }
         }
         for (; r < r1; r++) {
-            put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
+            put(y, yOff + r, dotRow(r, x, xOff, c), bias, r, accumulate);
         }
     }
 
@@ -288,26 +321,26 @@ public final class Q4_0Matrix extends WeightMatrix {
         return qs.asSlice(g * stride, stride + Widen.PAD);
     }
 
-    // W[r..r+4, :] · x → y[r..r+4] for the group starting at r: per block, s_i = Σ (q−8)·x in a vector (each x
+    // W[r..r+4, :] · x → y[r..r+4] for the group starting at r: per block, s_i = c_b + Σ q·x in a vector (each x
     // slice loaded once for the four rows), then acc_i += d_i·s_i with the scales pre-converted into d[4b + i].
-    private void dot4(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
+    private void dot4(int r, float[] x, int xOff, float[] c, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
         MemorySegment m = groupQuants(r / 4);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < full; b++) {
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            FloatVector s0 = FloatVector.fromArray(F, c, b * L), s1 = s0, s2 = s0, s3 = s0;
             long o = (long) b * 4 * BYTES;
             int xo = xOff + b * QK;
             for (int e = 0; e < QK / 2; e += L) {
                 FloatVector xl = FloatVector.fromArray(F, x, xo + e);
                 FloatVector xh = FloatVector.fromArray(F, x, xo + QK / 2 + e);
-                IntVector v = Widen.int8ToInt(m, o + e);
+                IntVector v = Widen.uint8ToInt(m, o + e);
                 s0 = hi(v).fma(xh, lo(v).fma(xl, s0));
-                v = Widen.int8ToInt(m, o + BYTES + e);
+                v = Widen.uint8ToInt(m, o + BYTES + e);
                 s1 = hi(v).fma(xh, lo(v).fma(xl, s1));
-                v = Widen.int8ToInt(m, o + 2 * BYTES + e);
+                v = Widen.uint8ToInt(m, o + 2 * BYTES + e);
                 s2 = hi(v).fma(xh, lo(v).fma(xl, s2));
-                v = Widen.int8ToInt(m, o + 3 * BYTES + e);
+                v = Widen.uint8ToInt(m, o + 3 * BYTES + e);
                 s3 = hi(v).fma(xh, lo(v).fma(xl, s3));
             }
             a0 = s0.fma(FloatVector.broadcast(F, d[4 * b]), a0);
@@ -319,12 +352,12 @@ public final class Q4_0Matrix extends WeightMatrix {
         float t1 = a1.reduceLanes(VectorOperators.ADD);
         float t2 = a2.reduceLanes(VectorOperators.ADD);
         float t3 = a3.reduceLanes(VectorOperators.ADD);
-        for (int c = full * QK; c < cols; c++) {
-            float xc = x[xOff + c];
-            t0 += get(r, c) * xc;
-            t1 += get(r + 1, c) * xc;
-            t2 += get(r + 2, c) * xc;
-            t3 += get(r + 3, c) * xc;
+        for (int k = full * QK; k < cols; k++) {
+            float xk = x[xOff + k];
+            t0 += get(r, k) * xk;
+            t1 += get(r + 1, k) * xk;
+            t2 += get(r + 2, k) * xk;
+            t3 += get(r + 3, k) * xk;
         }
         put(y, yOff + r, t0, bias, r, accumulate);
         put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
@@ -332,22 +365,22 @@ public final class Q4_0Matrix extends WeightMatrix {
         put(y, yOff + r + 3, t3, bias, r + 3, accumulate);
     }
 
-    // W[r..r+2, :] · x → y[r..r+2] for the group starting at r: per block, s_i = Σ (q−8)·x in a vector (each x
+    // W[r..r+2, :] · x → y[r..r+2] for the group starting at r: per block, s_i = c_b + Σ q·x in a vector (each x
     // slice loaded once for both rows), then acc_i += d_i·s_i with the scales pre-converted into d[2b + i].
-    private void dot2(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
+    private void dot2(int r, float[] x, int xOff, float[] c, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
         MemorySegment m = groupQuants(r / 2);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
         for (int b = 0; b < full; b++) {
-            FloatVector s0 = FloatVector.zero(F), s1 = s0;
+            FloatVector s0 = FloatVector.fromArray(F, c, b * L), s1 = s0;
             long o = (long) b * 2 * BYTES;
             int xo = xOff + b * QK;
             for (int e = 0; e < QK / 2; e += L) {
                 FloatVector xl = FloatVector.fromArray(F, x, xo + e);
                 FloatVector xh = FloatVector.fromArray(F, x, xo + QK / 2 + e);
-                IntVector v = Widen.int8ToInt(m, o + e);
+                IntVector v = Widen.uint8ToInt(m, o + e);
                 s0 = hi(v).fma(xh, lo(v).fma(xl, s0));
-                v = Widen.int8ToInt(m, o + BYTES + e);
+                v = Widen.uint8ToInt(m, o + BYTES + e);
                 s1 = hi(v).fma(xh, lo(v).fma(xl, s1));
             }
             a0 = s0.fma(FloatVector.broadcast(F, d[2 * b]), a0);
@@ -355,10 +388,10 @@ public final class Q4_0Matrix extends WeightMatrix {
         }
         float t0 = a0.reduceLanes(VectorOperators.ADD);
         float t1 = a1.reduceLanes(VectorOperators.ADD);
-        for (int c = full * QK; c < cols; c++) {
-            float xc = x[xOff + c];
-            t0 += get(r, c) * xc;
-            t1 += get(r + 1, c) * xc;
+        for (int k = full * QK; k < cols; k++) {
+            float xk = x[xOff + k];
+            t0 += get(r, k) * xk;
+            t1 += get(r + 1, k) * xk;
         }
         put(y, yOff + r, t0, bias, r, accumulate);
         put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
@@ -370,8 +403,8 @@ public final class Q4_0Matrix extends WeightMatrix {
     // most 8·127 in magnitude and so is the pair's sum within a short; then widen to ints.
     private IntVector prodInt(long qOff, ShortVector xl, ShortVector xh) {
         ShortVector v = Widen.int8ToShort(qs, qOff);
-        ShortVector lo = v.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
-        ShortVector hi = v.lanewise(VectorOperators.ASHR, 4);
+        ShortVector lo = v.and((short) 0xF).sub((short) 8);
+        ShortVector hi = v.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).sub((short) 8);
         return (IntVector) lo.mul(xl).add(hi.mul(xh)).convertShape(VectorOperators.S2I, Widen.I, 0);
     }
 

@@ -134,9 +134,9 @@ final class Widen {
         return (FloatVector) ByteVector.fromMemorySegment(B, m, off, LE).convertShape(VectorOperators.B2F, F, 0);
     }
 
-    /** L signed bytes at byte offset {@code off}, as int lanes. */
-    static IntVector int8ToInt(MemorySegment m, long off) {
-        return (IntVector) ByteVector.fromMemorySegment(B, m, off, LE).convertShape(VectorOperators.B2I, I, 0);
+    /** L unsigned bytes at byte offset {@code off}, as int lanes (zero-extended). */
+    static IntVector uint8ToInt(MemorySegment m, long off) {
+        return (IntVector) ByteVector.fromMemorySegment(B, m, off, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
     /** L signed bytes at byte offset {@code off}, as short lanes (integer path). */

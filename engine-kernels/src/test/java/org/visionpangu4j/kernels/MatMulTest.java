@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * GEMV and GEMM for every format against a naive double reference built from {@code get}, with and without bias
  * and accumulate, at sizes that are not multiples of the lane count, the micro-tile or the cache blocks.
- * Tolerance: {@link Matrices#bound}, a relative bound on Σ|W·x| (+|b| + |y₀|) justified there.
+ * Tolerance: {@link Matrices#bound}, a relative bound on the magnitudes the kernel sums ({@link Matrices#absTerms},
+ * Σ|W·x| for most formats) plus |b| + |y₀|, justified there.
  */
 class MatMulTest {
     private static final int[] M = {1, 3, 17, 70};
@@ -35,12 +36,10 @@ class MatMulTest {
         for (int i = 0; i < m; i++) {
             for (int r = 0; r < d; r++) {
                 double ref = 0;
-                double abs = 0;
                 for (int c = 0; c < n; c++) {
-                    double t = wd[r][c] * x[i * n + c];
-                    ref += t;
-                    abs += Math.abs(t);
+                    ref += wd[r][c] * x[i * n + c];
                 }
+                double abs = Matrices.absTerms(w, r, x, i * n);
                 if (bias != null) {
                     ref += bias[r];
                     abs += Math.abs(bias[r]);
@@ -50,7 +49,7 @@ class MatMulTest {
                     abs += Math.abs(y0[i * d + r]);
                 }
                 double got = y[i * d + r];
-                double tol = Matrices.bound(n, abs);
+                double tol = Matrices.bound(Matrices.termCount(w), abs);
                 if (!(Math.abs(got - ref) <= tol)) {
                     fail(what + " " + w + " m=" + m + " Y[" + i + ", " + r + "] = " + got + ", expected " + ref + " ± " + tol);
                 }

@@ -85,6 +85,28 @@ final class Matrices {
     }
 
     /**
+     * Σ_c of the magnitudes the GEMV kernel of {@code w} adds for row r: {@link #absDot} for every format but Q4_0,
+     * whose kernel sums q·x and −8·x (q the unsigned nibble, W = (q − 8)·d) as separate terms scaled by d:
+     * Σ (q + 8)·|d·x|.
+     */
+    static double absTerms(WeightMatrix w, int r, float[] x, int xOff) {
+        if (!(w instanceof Q4_0Matrix q4)) {
+            return absDot(w, r, x, xOff);
+        }
+        double s = 0;
+        for (int c = 0; c < w.cols(); c++) {
+            double d = Float.float16ToFloat(q4.scaleBits(r, c / Q4_0Matrix.QK));
+            s += (q4.quant(r, c) + 8) * Math.abs(d * x[xOff + c]);
+        }
+        return s;
+    }
+
+    /** How many terms that kernel sums per output of n inputs: n, or 2n for Q4_0 (q·x and −8·x). */
+    static int termCount(WeightMatrix w) {
+        return w instanceof Q4_0Matrix ? 2 * w.cols() : w.cols();
+    }
+
+    /**
      * The error bound we allow a float kernel computing Σ_c W[r,c]·x[c] (+ b + y₀), against the exact double sum:
      * any summation order of n products and two more additions errs by at most γ_{n+2}·Σ|terms| (γ_k = k·u/(1−k·u)
      * ≈ k·u, u = 2⁻²⁴; Higham, Accuracy and Stability, §3.1); a quantized kernel also rounds d·(q·x) differently from

@@ -57,7 +57,7 @@ class WeightMatrixTest {
                 float[] x = Matrices.gaussian(rnd, cols + 5, 1f);
                 for (int r = 0; r < w.rows(); r++) {
                     double ref = Matrices.dot(w, r, x, 5);
-                    double tol = Matrices.bound(cols, Matrices.absDot(w, r, x, 5));
+                    double tol = Matrices.bound(Matrices.termCount(w), Matrices.absTerms(w, r, x, 5));
                     float got = w.dot(r, x, 5);
                     assertTrue(Math.abs(got - ref) <= tol, w + " row " + r + ": dot " + got + " vs " + ref + " (tol " + tol + ")");
                 }
