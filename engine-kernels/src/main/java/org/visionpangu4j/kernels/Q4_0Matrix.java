@@ -298,8 +298,9 @@ public final class Q4_0Matrix extends WeightMatrix {
         }
         if (ROWS > 1) {
             float[] d = Widen.scratch(ROWS * nb);
+            short[] h = Widen.shortScratch(ROWS * nb + L);
             for (; r + ROWS <= r1; r += ROWS) {
-                Widen.f16Row(sc, 2L * block(r, 0), ROWS * nb, d, 0);
+                Widen.f16Row(sc, 2L * block(r, 0), ROWS * nb, h, d);
                 if (ROWS == 4) {
                     dot4(r, x, xOff, c, d, bias, y, yOff, accumulate);
                 } else {

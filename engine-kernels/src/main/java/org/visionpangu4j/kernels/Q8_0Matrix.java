@@ -236,8 +236,9 @@ public final class Q8_0Matrix extends WeightMatrix {
         }
         if (ROWS > 1) {
             float[] d = Widen.scratch(ROWS * nb);
+            short[] h = Widen.shortScratch(ROWS * nb + L);
             for (; r + ROWS <= r1; r += ROWS) {
-                Widen.f16Row(sc, 2L * block(r, 0), ROWS * nb, d, 0);
+                Widen.f16Row(sc, 2L * block(r, 0), ROWS * nb, h, d);
                 if (ROWS == 4) {
                     dot4(r, x, xOff, d, bias, y, yOff, accumulate);
                 } else {
@@ -359,8 +360,9 @@ public final class Q8_0Matrix extends WeightMatrix {
             put(y, yOff + r, dotRowInt(r, xa), bias, r, accumulate);
         }
         float[] d = Widen.scratch(4 * nb);
+        short[] h = Widen.shortScratch(4 * nb + L);
         for (; ROWS == 4 && r + 4 <= r1; r += 4) {
-            Widen.f16Row(sc, 2L * block(r, 0), 4 * nb, d, 0);
+            Widen.f16Row(sc, 2L * block(r, 0), 4 * nb, h, d);
             long g = block(r, 0) * QK;
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int b = 0; b < nb; b++) {

@@ -44,7 +44,7 @@ class WidenTest {
                 m.setAtIndex(SHORT_LE, i, Float.floatToFloat16((i - 20) * 0.37f));
             }
             float[] out = new float[n + Widen.L];
-            Widen.f16Row(m, 2L * 5, n, out, 0);
+            Widen.f16Row(m, 2L * 5, n, new short[n + Widen.L], out);
             for (int i = 0; i < n; i++) {
                 assertEquals(Float.float16ToFloat(m.getAtIndex(SHORT_LE, i + 5)), out[i], "scale " + i);
             }
