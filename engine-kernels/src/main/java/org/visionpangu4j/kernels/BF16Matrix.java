@@ -48,9 +48,20 @@ public final class BF16Matrix extends WeightMatrix {
 
     @Override
     void decode(int r, int c0, int len, float[] out, int outOff) {
-        // One bulk copy to a heap scratch, then widening loads from the array: cheaper than a slice per call (a
-        // mapped segment's slice is allocated) or loads at computed offsets into the whole mapping (checks per load).
+        decode(r, c0, len, out, outOff, Widen.shortScratch(len));
+    }
+
+    @Override
+    void decodeRows(int r0, int n, int c0, int len, float[] out, int outOff, int ld) {
         short[] h = Widen.shortScratch(len);
+        for (int i = 0; i < n; i++) {
+            decode(r0 + i, c0, len, out, outOff + i * ld, h);
+        }
+    }
+
+    // One bulk copy to the heap scratch h, then widening loads from the array: cheaper than a slice per call (a
+    // mapped segment's slice is allocated) or loads at computed offsets into the whole mapping (checks per load).
+    private void decode(int r, int c0, int len, float[] out, int outOff, short[] h) {
         MemorySegment.copy(data, LE, 2L * ((long) r * cols + c0), h, 0, len);
         int c = 0;
         for (int upper = F.loopBound(len); c < upper; c += L) {

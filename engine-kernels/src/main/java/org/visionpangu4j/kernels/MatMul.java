@@ -181,9 +181,7 @@ public final class MatMul {
         int panels = (nc + P - 1) / P;
         for (int q = 0; q < panels; q++) {
             int valid = Math.min(P, nc - q * P);
-            for (int jj = 0; jj < valid; jj++) {
-                w.decode(j0 + q * P + jj, k0, kc, rows, jj * KC);
-            }
+            w.decodeRows(j0 + q * P, valid, k0, kc, rows, 0, KC);
             if (valid < P) {
                 java.util.Arrays.fill(rows, valid * KC, P * KC, 0f);
             }

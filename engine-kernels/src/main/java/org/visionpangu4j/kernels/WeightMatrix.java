@@ -72,6 +72,17 @@ public abstract class WeightMatrix {
     abstract void decode(int r, int c0, int len, float[] out, int outOff);
 
     /**
+     * {@link #decode} of rows r0 .. r0+n, row i to out[outOff + i·ld ..]: one call per GEMM panel, so a format can
+     * fetch its per-thread scratch once per panel instead of once per row (a thread-local lookup per row and K block
+     * showed as 6% of vision samples for BF16).
+     */
+    void decodeRows(int r0, int n, int c0, int len, float[] out, int outOff, int ld) {
+        for (int i = 0; i < n; i++) {
+            decode(r0 + i, c0, len, out, outOff + i * ld);
+        }
+    }
+
+    /**
      * For r in [r0, r1): y[yOff + r] = (accumulate ? y[yOff + r] : 0) + Σ_c W[r,c]·x[xOff + c] + bias[r].
      * {@code bias} may be null. Several rows per pass, so each x load feeds several FMAs. Unchecked.
      */
