@@ -20,14 +20,13 @@ import java.nio.ByteOrder;
  * ggml bit for bit). The element m maps to q = 0 exactly; −m would map to 16 and is clamped to 15 (error |d|).
  *
  * <p>Layout, two off-heap regions from the Arena given to {@link WeightMatrix#of}, nb = ⌈cols/32⌉ blocks per row,
- * rows taken in groups of G = {@link #ROWS} (the rows one GEMV pass reads together), as {@link Q8_0Matrix} does and
- * for the same reason (one sequential stream per GEMV pass):
+ * in the {@link RowGroups} order (rows in groups of the rows one GEMV pass reads, block b of a group's rows side by
+ * side, so each pass reads one sequential stream):
  * <ul>
- *   <li>quants: [groups][nb][G][16] bytes: block (r, b) is block number ((r/G)·nb + b)·G + r mod G
- *       ({@link #block}), its 16 bytes at 16·block(r, b). Byte j of a block holds element j in its low nibble and
- *       element j+16 in its high nibble (ggml's order: one 16-byte load yields two runs of 16 consecutive
- *       elements). Nibbles hold q itself (0..15): after zero-extending the byte, a mask gives the low value and a
- *       logical shift right by 4 the high one;</li>
+ *   <li>quants: 16 bytes per block, block (r, b)'s at byte 16·block(r, b). Byte j of a block holds element j in its
+ *       low nibble and element j+16 in its high nibble (ggml's order: one 16-byte load yields two runs of 16
+ *       consecutive elements). Nibbles hold q itself (0..15): after zero-extending the byte, a mask gives the
+ *       low value and a logical shift right by 4 the high one;</li>
  *   <li>scales: F16 in the same block order, at byte 2·block(r, b).</li>
  * </ul>
  * A short last block is zero-padded (pad quants decode to exactly 0); kernels never read x beyond cols.
@@ -62,12 +61,7 @@ public final class Q4_0Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> F = Widen.F;
     private static final int L = Widen.L;
 
-    /**
-     * Rows per GEMV pass and per interleaved group: four at 512 bits, two at 256, one at 128. At narrower widths a
-     * block takes more slices, and a multi-row body grows too large for C2 to unroll the slice loop (measured at 256
-     * bits: two rows 2× faster than four; at 128 bits: one row 1.3× faster than two).
-     */
-    private static final int ROWS = L >= 16 ? 4 : L >= 8 ? 2 : 1;
+    private static final int ROWS = RowGroups.ROWS;
     private static final int BYTES = QK / 2;
 
     private final MemorySegment qs;
@@ -85,19 +79,10 @@ public final class Q4_0Matrix extends WeightMatrix {
         return (cols + QK - 1) / QK;
     }
 
-    /** Block (r, b)'s number in storage order: group r/G, then block b, then row r mod G within the group. */
-    private static long block(int r, int b, int nb) {
-        return ((long) (r / ROWS) * nb + b) * ROWS + r % ROWS;
-    }
-
     private long block(int r, int b) {
-        return block(r, b, nb);
+        return RowGroups.block(r, b, nb);
     }
 
-    /** Blocks to allocate for {@code rows} rows: whole groups. */
-    private static long storedBlocks(int rows, int nb) {
-        return (long) ((rows + ROWS - 1) / ROWS) * ROWS * nb;
-    }
 
     @Override
     public WeightFormat format() {
@@ -177,30 +162,10 @@ public final class Q4_0Matrix extends WeightMatrix {
         int rows = src.rows();
         int cols = src.cols();
         int nb = blocks(cols);
-        long blocks = storedBlocks(rows, nb);
+        long blocks = RowGroups.storedBlocks(rows, nb);
         MemorySegment qs = arena.allocate(blocks * BYTES + Widen.PAD, 64);
         MemorySegment sc = arena.allocate(2L * blocks + Widen.PAD, 64);
-        // One group of rows at a time: decode its rows, quantize the blocks in storage order (a block's vector
-        // store may spill past it at 128 bits; the next block overwrites that), copy the group out in one piece.
-        int groups = (rows + ROWS - 1) / ROWS;
-        pool.parallelFor(0, groups, 2, (g0, g1) -> {
-            float[] x = new float[ROWS * nb * QK];
-            byte[] q = new byte[ROWS * nb * BYTES + Widen.PAD];
-            for (int g = g0; g < g1; g++) {
-                int r0 = g * ROWS;
-                int n = Math.min(ROWS, rows - r0);
-                for (int i = 0; i < n; i++) {
-                    src.decode(r0 + i, 0, cols, x, i * nb * QK);
-                }
-                for (int b = 0; b < nb; b++) {
-                    for (int i = 0; i < n; i++) {
-                        short d = quantizeBlock(x, (i * nb + b) * QK, q, (b * ROWS + i) * BYTES, src.name(), r0 + i, b);
-                        sc.set(SHORT_LE, 2L * block(r0 + i, b, nb), d);
-                    }
-                }
-                MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, block(r0, 0, nb) * BYTES, ROWS * nb * BYTES);
-            }
-        });
+        RowGroups.quantize(src, qs, sc, BYTES, Q4_0Matrix::quantizeBlock, pool);
         return new Q4_0Matrix(src.name(), rows, cols, qs, sc);
     }
 

@@ -19,17 +19,12 @@ import java.nio.ByteOrder;
  * rounded to F16 (the scale is stored as F16, exactly as ggml stores it, so dequantized values match ggml bit for bit).
  *
  * <p>Layout, two off-heap regions from the Arena given to {@link WeightMatrix#of}, nb = ⌈cols/32⌉ blocks per row,
- * rows taken in groups of G = {@link #ROWS} (the rows one GEMV pass reads together):
+ * in the {@link RowGroups} order (rows in groups of the rows one GEMV pass reads, block b of a group's rows side by
+ * side, so each pass reads one sequential stream):
  * <ul>
- *   <li>quants: int8 [groups][nb][G][32]: block b of the G rows of a group lie side by side, so a GEMV pass reads
- *       one sequential stream instead of G streams a row apart. Block (r, b) is block number
- *       ((r/G)·nb + b)·G + r mod G ({@link #block}); element (r, c) is byte 32·block(r, c/32) + c mod 32;</li>
- *   <li>scales: F16 in the same block order, at byte 2·block(r, b).</li>
+ *   <li>quants: int8, 32 per block: element (r, c) is byte 32·block(r, c/32) + c mod 32;</li>
+ *   <li>scales: F16, block (r, b)'s at byte 2·block(r, b).</li>
  * </ul>
- * Why interleave: decode streams the weights from DRAM, and the hardware prefetcher keeps up with one forward
- * stream per thread far better than with G streams 1.5 KB apart. Measured on a 153376×1536 matrix (2 threads, the
- * Xeon VM, 2026-11-26, a standalone loop of this kernel): 13.0–14.4 GB/s interleaved against 10.0–12.3 row-major.
- * At 128 bits G = 1: row-major. The last group may be partial; its missing rows are never read.
  * Keeping the scales apart keeps every quant load 32-byte aligned and lets a block's 32 quants be read with whole
  * vector loads. A short last block is zero-padded (its pad quants are 0); kernels never read x beyond cols.
  *
@@ -57,12 +52,7 @@ public final class Q8_0Matrix extends WeightMatrix {
     private static final VectorSpecies<Float> F = Widen.F;
     private static final int L = Widen.L;
 
-    /**
-     * Rows per GEMV pass and per interleaved group: four at 512 bits, two at 256, one at 128. At narrower widths a
-     * block takes more slices, and a multi-row body grows too large for C2 to unroll the slice loop (measured at 256
-     * bits: two rows 2× faster than four; at 128 bits: one row 1.3× faster than two).
-     */
-    private static final int ROWS = L >= 16 ? 4 : L >= 8 ? 2 : 1;
+    private static final int ROWS = RowGroups.ROWS;
 
     private final MemorySegment qs;
     private final MemorySegment sc;
@@ -79,19 +69,10 @@ public final class Q8_0Matrix extends WeightMatrix {
         return (cols + QK - 1) / QK;
     }
 
-    /** Block (r, b)'s number in storage order: group r/G, then block b, then row r mod G within the group. */
-    private static long block(int r, int b, int nb) {
-        return ((long) (r / ROWS) * nb + b) * ROWS + r % ROWS;
-    }
-
     private long block(int r, int b) {
-        return block(r, b, nb);
+        return RowGroups.block(r, b, nb);
     }
 
-    /** Blocks to allocate for {@code rows} rows: whole groups. */
-    private static long storedBlocks(int rows, int nb) {
-        return (long) ((rows + ROWS - 1) / ROWS) * ROWS * nb;
-    }
 
     @Override
     public WeightFormat format() {
@@ -160,30 +141,10 @@ public final class Q8_0Matrix extends WeightMatrix {
         int rows = src.rows();
         int cols = src.cols();
         int nb = blocks(cols);
-        long blocks = storedBlocks(rows, nb);
+        long blocks = RowGroups.storedBlocks(rows, nb);
         MemorySegment qs = arena.allocate(blocks * QK + Widen.PAD, 64);
         MemorySegment sc = arena.allocate(2L * blocks + Widen.PAD, 64);
-        // One group of rows at a time: decode its rows, quantize the blocks in storage order (a block's vector
-        // store may spill past it at 128 bits; the next block overwrites that), copy the group out in one piece.
-        int groups = (rows + ROWS - 1) / ROWS;
-        pool.parallelFor(0, groups, 2, (g0, g1) -> {
-            float[] x = new float[ROWS * nb * QK];
-            byte[] q = new byte[ROWS * nb * QK + Widen.PAD];
-            for (int g = g0; g < g1; g++) {
-                int r0 = g * ROWS;
-                int n = Math.min(ROWS, rows - r0);
-                for (int i = 0; i < n; i++) {
-                    src.decode(r0 + i, 0, cols, x, i * nb * QK);
-                }
-                for (int b = 0; b < nb; b++) {
-                    for (int i = 0; i < n; i++) {
-                        short d = quantizeBlock(x, (i * nb + b) * QK, q, (b * ROWS + i) * QK, src.name(), r0 + i, b);
-                        sc.set(SHORT_LE, 2L * block(r0 + i, b, nb), d);
-                    }
-                }
-                MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, block(r0, 0, nb) * QK, ROWS * nb * QK);
-            }
-        });
+        RowGroups.quantize(src, qs, sc, QK, Q8_0Matrix::quantizeBlock, pool);
         return new Q8_0Matrix(src.name(), rows, cols, qs, sc);
     }
 
