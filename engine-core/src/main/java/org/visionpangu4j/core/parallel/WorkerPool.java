@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * shared machines one vCPU is often slower than the other) does less of the work instead of making every other
  * thread wait for it at the join, and the chunks left at the end are small, so the threads finish close together
  * (with four equal chunks per thread, JFR put 6% of Q4_0 decode samples in idle waiting; alternating decode runs
- * of both schedules gave the guided one +0–14%, mean +6% Q8_0 and +3% Q4_0, on the 2-vCPU Xeon VM).
+ * of both schedules gave the guided one −2 to +14%, mean +6% Q8_0 and +3% Q4_0, on the 2-vCPU Xeon VM).
  * Chunks stay long, sequential runs: a GEMV's weight stream restarts the hardware prefetcher at each chunk. With no
  * more units than threads each thread runs exactly one unit, as a static split.
  *
