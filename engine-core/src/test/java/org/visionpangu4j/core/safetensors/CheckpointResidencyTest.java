@@ -9,12 +9,12 @@ import org.visionpangu4j.core.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 
+import static org.visionpangu4j.core.safetensors.ProcessResources.mappings;
+import static org.visionpangu4j.core.safetensors.ProcessResources.openFds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,29 +39,6 @@ class CheckpointResidencyTest {
                 .add("e", DType.F32, new long[]{0}, SafeTensorsWriter.zeros())
                 .write(dir.resolve(Checkpoint.SINGLE));
         return dir;
-    }
-
-    private static int openFds(Path file) throws IOException {
-        Path real = file.toRealPath();
-        int n = 0;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (Files.readSymbolicLink(fd).equals(real)) {
-                        n++;
-                    }
-                } catch (IOException e) {
-                    // The descriptor closed while we looked (e.g. the directory stream's own): not ours.
-                }
-            }
-        }
-        return n;
-    }
-
-    private static long mappings(Path file) throws IOException {
-        String real = file.toRealPath().toString();
-        List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
-        return maps.stream().filter(l -> l.endsWith(real)).count();
     }
 
     private static byte[] bytes(Tensor t) {

@@ -8,11 +8,11 @@ import org.visionpangu4j.core.tensor.DType;
 import org.visionpangu4j.core.tensor.Tensor;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
+import static org.visionpangu4j.core.safetensors.ProcessResources.mappings;
+import static org.visionpangu4j.core.safetensors.ProcessResources.openFds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,31 +31,6 @@ class ResourceLifecycleTest {
         Path model = Files.createDirectory(dir.resolve("model"));
         Files.copy(TestData.tinyModel().resolve("model.safetensors"), model.resolve("model.safetensors"));
         return model;
-    }
-
-    /** Open descriptors of this process that point at {@code file}. */
-    private static int openFds(Path file) throws IOException {
-        Path real = file.toRealPath();
-        int n = 0;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (Files.readSymbolicLink(fd).equals(real)) {
-                        n++;
-                    }
-                } catch (IOException e) {
-                    // The descriptor closed while we looked (e.g. the directory stream's own): not ours.
-                }
-            }
-        }
-        return n;
-    }
-
-    /** Lines of /proc/self/maps that map {@code file}. */
-    private static long mappings(Path file) throws IOException {
-        String real = file.toRealPath().toString();
-        List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
-        return maps.stream().filter(l -> l.endsWith(real)).count();
     }
 
     @Test
