@@ -11,7 +11,6 @@ import org.visionpangu4j.core.parallel.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Q4_0 weights quantized at load with ggml's numerics: for each block of 32 consecutive elements of a row,
@@ -55,43 +54,19 @@ import java.nio.ByteOrder;
  * separately rounds terms up to (q + 8)·|d·x| instead of |q − 8|·|d·x|: the same float error analysis, on larger
  * terms (the kernel tests bound it so).
  */
-public final class Q4_0Matrix extends WeightMatrix {
-    static final int QK = 32;
-    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+public final class Q4_0Matrix extends BlockQuantMatrix {
     private static final VectorSpecies<Float> F = Widen.F;
     private static final int L = Widen.L;
 
-    private static final int ROWS = RowGroups.ROWS;
     private static final int BYTES = QK / 2;
 
-    private final MemorySegment qs;
-    private final MemorySegment sc;
-    private final int nb;
-
     private Q4_0Matrix(String name, int rows, int cols, MemorySegment qs, MemorySegment sc) {
-        super(name, rows, cols);
-        this.qs = qs;
-        this.sc = sc;
-        this.nb = blocks(cols);
+        super(name, rows, cols, qs, sc, QK / 2);
     }
-
-    static int blocks(int cols) {
-        return (cols + QK - 1) / QK;
-    }
-
-    private long block(int r, int b) {
-        return RowGroups.block(r, b, nb);
-    }
-
 
     @Override
     public WeightFormat format() {
         return WeightFormat.Q4_0;
-    }
-
-    @Override
-    public long byteSize() {
-        return (long) rows * nb * WeightFormat.Q4_0.bytesPerBlock();
     }
 
     @Override
@@ -104,15 +79,6 @@ public final class Q4_0Matrix extends WeightMatrix {
         int j = c % QK;
         byte b = qs.get(ValueLayout.JAVA_BYTE, block(r, c / QK) * BYTES + (j & 15));
         return j < 16 ? b & 0xF : (b >> 4) & 0xF;
-    }
-
-    /** The F16 bits of block b's scale in row r. */
-    short scaleBits(int r, int b) {
-        return sc.get(SHORT_LE, 2L * block(r, b));
-    }
-
-    private float scale(int r, int b) {
-        return Float.float16ToFloat(scaleBits(r, b));
     }
 
     // ---- quantization -------------------------------------------------------------------------------------
@@ -187,7 +153,8 @@ public final class Q4_0Matrix extends WeightMatrix {
      * c[b·L ..] = −8·Σ_slices (x_j + x_{j+16}) per lane for each full block b of x[xOff ..]: the block's −8·Σx as
      * the starting value of its lane sums (one vector per block, computed once per call and shared by all rows).
      */
-    private float[] minus8Sums(float[] x, int xOff) {
+    @Override
+    float[] prepare(float[] x, int xOff) {
         int full = cols / QK;
         float[] c = MINUS8_SUMS.get();
         if (c.length < full * L) {
@@ -226,13 +193,9 @@ public final class Q4_0Matrix extends WeightMatrix {
         }
     }
 
+    // Row r · x, with c = prepare(x, xOff).
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        return dotRow(r, x, xOff, minus8Sums(x, xOff));
-    }
-
-    // Row r · x, with c = minus8Sums(x, xOff).
-    private float dotRow(int r, float[] x, int xOff, float[] c) {
+    float dotRow(int r, float[] x, int xOff, float[] c) {
         MemorySegment m = groupQuants(r / ROWS);
         int full = cols / QK;
         FloatVector acc = FloatVector.zero(F);
@@ -254,42 +217,10 @@ public final class Q4_0Matrix extends WeightMatrix {
         return sum;
     }
 
-    @Override
-    void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
-        float[] c = minus8Sums(x, xOff);
-        int r = r0;
-        for (; r < r1 && r % ROWS != 0; r++) { // a range starting inside a group (never from MatMul)
-            put(y, yOff + r, dotRow(r, x, xOff, c), bias, r, accumulate);
-        }
-        if (ROWS > 1) {
-            float[] d = Widen.scratch(ROWS * nb);
-            short[] h = Widen.shortScratch(ROWS * nb + L);
-            for (; r + ROWS <= r1; r += ROWS) {
-                Widen.f16Row(sc, 2L * block(r, 0), ROWS * nb, h, d);
-                if (ROWS == 4) {
-                    dot4(r, x, xOff, c, d, bias, y, yOff, accumulate);
-                } else {
-                    dot2(r, x, xOff, c, d, bias, y, yOff, accumulate);
-                }
-            }
-        }
-        for (; r < r1; r++) {
-            put(y, yOff + r, dotRow(r, x, xOff, c), bias, r, accumulate);
-        }
-    }
-
-    /**
-     * The quants of group g as their own segment, with the {@link Widen#PAD} bytes after it (a 128-bit load reads 8
-     * bytes for 4 lanes). Loads at loop-invariant slices let C2 hoist the bounds checks out of the loop.
-     */
-    private MemorySegment groupQuants(int g) {
-        long stride = (long) ROWS * nb * BYTES;
-        return qs.asSlice(g * stride, stride + Widen.PAD);
-    }
-
     // W[r..r+4, :] · x → y[r..r+4] for the group starting at r: per block, s_i = c_b + Σ q·x in a vector (each x
     // slice loaded once for the four rows), then acc_i += d_i·s_i with the scales pre-converted into d[4b + i].
-    private void dot4(int r, float[] x, int xOff, float[] c, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
+    @Override
+    void dot4(int r, float[] x, int xOff, float[] c, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
         MemorySegment m = groupQuants(r / 4);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -314,26 +245,16 @@ public final class Q4_0Matrix extends WeightMatrix {
             a2 = s2.fma(FloatVector.broadcast(F, d[4 * b + 2]), a2);
             a3 = s3.fma(FloatVector.broadcast(F, d[4 * b + 3]), a3);
         }
-        float t0 = a0.reduceLanes(VectorOperators.ADD);
-        float t1 = a1.reduceLanes(VectorOperators.ADD);
-        float t2 = a2.reduceLanes(VectorOperators.ADD);
-        float t3 = a3.reduceLanes(VectorOperators.ADD);
-        for (int k = full * QK; k < cols; k++) {
-            float xk = x[xOff + k];
-            t0 += get(r, k) * xk;
-            t1 += get(r + 1, k) * xk;
-            t2 += get(r + 2, k) * xk;
-            t3 += get(r + 3, k) * xk;
-        }
-        put(y, yOff + r, t0, bias, r, accumulate);
-        put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
-        put(y, yOff + r + 2, t2, bias, r + 2, accumulate);
-        put(y, yOff + r + 3, t3, bias, r + 3, accumulate);
+        finishRow(r, a0.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
+        finishRow(r + 1, a1.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
+        finishRow(r + 2, a2.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
+        finishRow(r + 3, a3.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
     }
 
     // W[r..r+2, :] · x → y[r..r+2] for the group starting at r: per block, s_i = c_b + Σ q·x in a vector (each x
     // slice loaded once for both rows), then acc_i += d_i·s_i with the scales pre-converted into d[2b + i].
-    private void dot2(int r, float[] x, int xOff, float[] c, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
+    @Override
+    void dot2(int r, float[] x, int xOff, float[] c, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
         MemorySegment m = groupQuants(r / 2);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
@@ -352,15 +273,8 @@ public final class Q4_0Matrix extends WeightMatrix {
             a0 = s0.fma(FloatVector.broadcast(F, d[2 * b]), a0);
             a1 = s1.fma(FloatVector.broadcast(F, d[2 * b + 1]), a1);
         }
-        float t0 = a0.reduceLanes(VectorOperators.ADD);
-        float t1 = a1.reduceLanes(VectorOperators.ADD);
-        for (int k = full * QK; k < cols; k++) {
-            float xk = x[xOff + k];
-            t0 += get(r, k) * xk;
-            t1 += get(r + 1, k) * xk;
-        }
-        put(y, yOff + r, t0, bias, r, accumulate);
-        put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
+        finishRow(r, a0.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
+        finishRow(r + 1, a1.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
     }
 
     // ---- integer path: x quantized to int8 per block, Σ (q−8)·qx in int lanes (exact) ----------------------

@@ -11,7 +11,6 @@ import org.visionpangu4j.core.parallel.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Q8_0 weights quantized at load with ggml's numerics: for each block of 32 consecutive elements of a row,
@@ -46,42 +45,18 @@ import java.nio.ByteOrder;
  * widen-and-FMA. Dequantize is kept at every width: it wins clearly at 256 and 512 bits; at 128 bits the two are
  * within the noise, and dequantize keeps the exact numerics (no activation rounding) identical across widths.
  */
-public final class Q8_0Matrix extends WeightMatrix {
-    static final int QK = 32;
-    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+public final class Q8_0Matrix extends BlockQuantMatrix {
     private static final VectorSpecies<Float> F = Widen.F;
     private static final int L = Widen.L;
 
-    private static final int ROWS = RowGroups.ROWS;
-
-    private final MemorySegment qs;
-    private final MemorySegment sc;
-    private final int nb;
 
     private Q8_0Matrix(String name, int rows, int cols, MemorySegment qs, MemorySegment sc) {
-        super(name, rows, cols);
-        this.qs = qs;
-        this.sc = sc;
-        this.nb = blocks(cols);
+        super(name, rows, cols, qs, sc, QK);
     }
-
-    static int blocks(int cols) {
-        return (cols + QK - 1) / QK;
-    }
-
-    private long block(int r, int b) {
-        return RowGroups.block(r, b, nb);
-    }
-
 
     @Override
     public WeightFormat format() {
         return WeightFormat.Q8_0;
-    }
-
-    @Override
-    public long byteSize() {
-        return (long) rows * nb * WeightFormat.Q8_0.bytesPerBlock();
     }
 
     @Override
@@ -92,15 +67,6 @@ public final class Q8_0Matrix extends WeightMatrix {
     /** The int8 quant of element (r, c). */
     byte quant(int r, int c) {
         return qs.get(ValueLayout.JAVA_BYTE, block(r, c / QK) * QK + c % QK);
-    }
-
-    /** The F16 bits of block b's scale in row r. */
-    short scaleBits(int r, int b) {
-        return sc.get(SHORT_LE, 2L * block(r, b));
-    }
-
-    private float scale(int r, int b) {
-        return Float.float16ToFloat(scaleBits(r, b));
     }
 
     // ---- quantization -------------------------------------------------------------------------------------
@@ -169,8 +135,14 @@ public final class Q8_0Matrix extends WeightMatrix {
         }
     }
 
+    /** Nothing: Q8_0's kernels need only x. */
     @Override
-    float dotRow(int r, float[] x, int xOff) {
+    float[] prepare(float[] x, int xOff) {
+        return null;
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff, float[] unused) {
         MemorySegment m = groupQuants(r / ROWS);
         int full = cols / QK;
         FloatVector acc = FloatVector.zero(F);
@@ -189,41 +161,10 @@ public final class Q8_0Matrix extends WeightMatrix {
         return sum;
     }
 
-    @Override
-    void gemvRows(int r0, int r1, float[] x, int xOff, float[] bias, float[] y, int yOff, boolean accumulate) {
-        int r = r0;
-        for (; r < r1 && r % ROWS != 0; r++) { // a range starting inside a group (never from MatMul)
-            put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
-        }
-        if (ROWS > 1) {
-            float[] d = Widen.scratch(ROWS * nb);
-            short[] h = Widen.shortScratch(ROWS * nb + L);
-            for (; r + ROWS <= r1; r += ROWS) {
-                Widen.f16Row(sc, 2L * block(r, 0), ROWS * nb, h, d);
-                if (ROWS == 4) {
-                    dot4(r, x, xOff, d, bias, y, yOff, accumulate);
-                } else {
-                    dot2(r, x, xOff, d, bias, y, yOff, accumulate);
-                }
-            }
-        }
-        for (; r < r1; r++) {
-            put(y, yOff + r, dotRow(r, x, xOff), bias, r, accumulate);
-        }
-    }
-
-    /**
-     * The quants of group g as their own segment, with the {@link Widen#PAD} bytes after it (a 128-bit load reads 8
-     * bytes for 4 lanes). Loads at loop-invariant slices let C2 hoist the bounds checks out of the loop.
-     */
-    private MemorySegment groupQuants(int g) {
-        long stride = (long) ROWS * nb * QK;
-        return qs.asSlice(g * stride, stride + Widen.PAD);
-    }
-
     // W[r..r+4, :] · x → y[r..r+4] for the group starting at r: per block, s_i = Σ q·x in a vector (each x slice
     // loaded once for the four rows), then acc_i += d_i·s_i with the scales pre-converted into d[4b + i].
-    private void dot4(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
+    @Override
+    void dot4(int r, float[] x, int xOff, float[] unused, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
         MemorySegment m = groupQuants(r / 4);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -243,26 +184,16 @@ public final class Q8_0Matrix extends WeightMatrix {
             a2 = s2.fma(FloatVector.broadcast(F, d[4 * b + 2]), a2);
             a3 = s3.fma(FloatVector.broadcast(F, d[4 * b + 3]), a3);
         }
-        float t0 = a0.reduceLanes(VectorOperators.ADD);
-        float t1 = a1.reduceLanes(VectorOperators.ADD);
-        float t2 = a2.reduceLanes(VectorOperators.ADD);
-        float t3 = a3.reduceLanes(VectorOperators.ADD);
-        for (int c = full * QK; c < cols; c++) {
-            float xc = x[xOff + c];
-            t0 += get(r, c) * xc;
-            t1 += get(r + 1, c) * xc;
-            t2 += get(r + 2, c) * xc;
-            t3 += get(r + 3, c) * xc;
-        }
-        put(y, yOff + r, t0, bias, r, accumulate);
-        put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
-        put(y, yOff + r + 2, t2, bias, r + 2, accumulate);
-        put(y, yOff + r + 3, t3, bias, r + 3, accumulate);
+        finishRow(r, a0.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
+        finishRow(r + 1, a1.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
+        finishRow(r + 2, a2.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
+        finishRow(r + 3, a3.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
     }
 
     // W[r..r+2, :] · x → y[r..r+2] for the group starting at r: per block, s_i = Σ q·x in a vector (each x slice
     // loaded once for both rows), then acc_i += d_i·s_i with the scales pre-converted into d[2b + i].
-    private void dot2(int r, float[] x, int xOff, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
+    @Override
+    void dot2(int r, float[] x, int xOff, float[] unused, float[] d, float[] bias, float[] y, int yOff, boolean accumulate) {
         MemorySegment m = groupQuants(r / 2);
         int full = cols / QK;
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
@@ -278,15 +209,8 @@ public final class Q8_0Matrix extends WeightMatrix {
             a0 = s0.fma(FloatVector.broadcast(F, d[2 * b]), a0);
             a1 = s1.fma(FloatVector.broadcast(F, d[2 * b + 1]), a1);
         }
-        float t0 = a0.reduceLanes(VectorOperators.ADD);
-        float t1 = a1.reduceLanes(VectorOperators.ADD);
-        for (int c = full * QK; c < cols; c++) {
-            float xc = x[xOff + c];
-            t0 += get(r, c) * xc;
-            t1 += get(r + 1, c) * xc;
-        }
-        put(y, yOff + r, t0, bias, r, accumulate);
-        put(y, yOff + r + 1, t1, bias, r + 1, accumulate);
+        finishRow(r, a0.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
+        finishRow(r + 1, a1.reduceLanes(VectorOperators.ADD), x, xOff, bias, y, yOff, accumulate);
     }
 
     // ---- integer path: x quantized to int8 per block, Σ qw·qx in int lanes ---------------------------------
