@@ -65,6 +65,11 @@ abstract sealed class BlockQuantMatrix extends WeightMatrix permits Q8_0Matrix, 
         return qs.asSlice(g * stride, stride + Widen.PAD);
     }
 
+    /** Byte offset of block (r, b)'s quants inside {@link #groupQuants}(r / ROWS). */
+    final long inGroup(int r, int b) {
+        return (long) (b * ROWS + r % ROWS) * blockBytes;
+    }
+
     /** What the row kernels need from x once per call (Q4_0: each block's −8·Σx), or null. */
     abstract float[] prepare(float[] x, int xOff);
 

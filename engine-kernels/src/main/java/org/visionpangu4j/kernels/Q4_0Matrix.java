@@ -61,7 +61,7 @@ public final class Q4_0Matrix extends BlockQuantMatrix {
     private static final int BYTES = QK / 2;
 
     private Q4_0Matrix(String name, int rows, int cols, MemorySegment qs, MemorySegment sc) {
-        super(name, rows, cols, qs, sc, QK / 2);
+        super(name, rows, cols, qs, sc, BYTES);
     }
 
     @Override
@@ -125,14 +125,8 @@ public final class Q4_0Matrix extends BlockQuantMatrix {
     }
 
     static Q4_0Matrix quantize(WeightMatrix src, Arena arena, WorkerPool pool) {
-        int rows = src.rows();
-        int cols = src.cols();
-        int nb = blocks(cols);
-        long blocks = RowGroups.storedBlocks(rows, nb);
-        MemorySegment qs = arena.allocate(blocks * BYTES + Widen.PAD, 64);
-        MemorySegment sc = arena.allocate(2L * blocks + Widen.PAD, 64);
-        RowGroups.quantize(src, qs, sc, BYTES, Q4_0Matrix::quantizeBlock, pool);
-        return new Q4_0Matrix(src.name(), rows, cols, qs, sc);
+        RowGroups.Stored s = RowGroups.quantize(src, arena, BYTES, Q4_0Matrix::quantizeBlock, pool);
+        return new Q4_0Matrix(src.name(), src.rows(), src.cols(), s.quants(), s.scales());
     }
 
     // ---- kernels ------------------------------------------------------------------------------------------
@@ -180,7 +174,7 @@ public final class Q4_0Matrix extends BlockQuantMatrix {
         int c = 0;
         for (; c + QK <= len; c += QK) {
             int b = (c0 + c) / QK;
-            long qOff = (long) (b * ROWS + r % ROWS) * BYTES;
+            long qOff = inGroup(r, b);
             FloatVector d = FloatVector.broadcast(F, scale(r, b));
             for (int e = 0; e < QK / 2; e += L) {
                 IntVector v = Widen.uint8ToInt(m, qOff + e);
@@ -202,7 +196,7 @@ public final class Q4_0Matrix extends BlockQuantMatrix {
         for (int b = 0; b < full; b++) {
             FloatVector s = FloatVector.fromArray(F, c, b * L);
             int xo = xOff + b * QK;
-            long o = (long) (b * ROWS + r % ROWS) * BYTES;
+            long o = inGroup(r, b);
             for (int e = 0; e < QK / 2; e += L) {
                 IntVector v = Widen.uint8ToInt(m, o + e);
                 s = lo(v).fma(FloatVector.fromArray(F, x, xo + e), s);

@@ -104,14 +104,8 @@ public final class Q8_0Matrix extends BlockQuantMatrix {
     }
 
     static Q8_0Matrix quantize(WeightMatrix src, Arena arena, WorkerPool pool) {
-        int rows = src.rows();
-        int cols = src.cols();
-        int nb = blocks(cols);
-        long blocks = RowGroups.storedBlocks(rows, nb);
-        MemorySegment qs = arena.allocate(blocks * QK + Widen.PAD, 64);
-        MemorySegment sc = arena.allocate(2L * blocks + Widen.PAD, 64);
-        RowGroups.quantize(src, qs, sc, QK, Q8_0Matrix::quantizeBlock, pool);
-        return new Q8_0Matrix(src.name(), rows, cols, qs, sc);
+        RowGroups.Stored s = RowGroups.quantize(src, arena, QK, Q8_0Matrix::quantizeBlock, pool);
+        return new Q8_0Matrix(src.name(), src.rows(), src.cols(), s.quants(), s.scales());
     }
 
     // ---- kernels ------------------------------------------------------------------------------------------
@@ -124,7 +118,7 @@ public final class Q8_0Matrix extends BlockQuantMatrix {
         int c = 0;
         for (; c + QK <= len; c += QK) {
             int b = (c0 + c) / QK;
-            long o = (long) (b * ROWS + r % ROWS) * QK;
+            long o = inGroup(r, b);
             FloatVector d = FloatVector.broadcast(F, scale(r, b));
             for (int e = 0; e < QK; e += L) {
                 Widen.int8(m, o + e).mul(d).intoArray(out, outOff + c + e);
@@ -148,7 +142,7 @@ public final class Q8_0Matrix extends BlockQuantMatrix {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < full; b++) {
             FloatVector s = FloatVector.zero(F);
-            long o = (long) (b * ROWS + r % ROWS) * QK;
+            long o = inGroup(r, b);
             for (int e = 0; e < QK; e += L) {
                 s = Widen.int8(m, o + e).fma(FloatVector.fromArray(F, x, xOff + b * QK + e), s);
             }

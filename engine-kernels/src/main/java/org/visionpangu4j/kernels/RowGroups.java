@@ -2,6 +2,7 @@ package org.visionpangu4j.kernels;
 
 import org.visionpangu4j.core.parallel.WorkerPool;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -38,7 +39,7 @@ final class RowGroups {
     }
 
     /** Blocks to allocate for {@code rows} rows: whole groups (the missing rows of a last group are never read). */
-    static long storedBlocks(int rows, int nb) {
+    private static long storedBlocks(int rows, int nb) {
         return (long) ((rows + ROWS - 1) / ROWS) * ROWS * nb;
     }
 
@@ -47,17 +48,23 @@ final class RowGroups {
         short quantize(float[] x, int off, byte[] q, int qOff, String name, int r, int b);
     }
 
+    /** A quantized matrix's two regions: quants and F16 scales, each padded by {@link Widen#PAD} bytes. */
+    record Stored(MemorySegment quants, MemorySegment scales) {
+    }
+
     /**
-     * Quantizes every row of {@code src} into quants {@code qs} ({@code blockBytes} per block) and F16 scales
-     * {@code sc}, in storage order, one group of rows at a time on {@code pool}: decode the group's rows, quantize
-     * its blocks in storage order (a block's vector store may spill past it at 128 bits; the next block overwrites
-     * that), copy the group out in one piece.
+     * Quantizes every row of {@code src} into quants ({@code blockBytes} per block) and F16 scales allocated from
+     * {@code arena}, in storage order, one group of rows at a time on {@code pool}: decode the group's rows,
+     * quantize its blocks in storage order (a block's vector store may spill past it at 128 bits; the next block
+     * overwrites that), copy the group out in one piece.
      */
-    static void quantize(WeightMatrix src, MemorySegment qs, MemorySegment sc, int blockBytes, BlockQuantizer f,
-                         WorkerPool pool) {
+    static Stored quantize(WeightMatrix src, Arena arena, int blockBytes, BlockQuantizer f, WorkerPool pool) {
         int rows = src.rows();
         int cols = src.cols();
         int nb = (cols + QK - 1) / QK;
+        long blocks = storedBlocks(rows, nb);
+        MemorySegment qs = arena.allocate(blocks * blockBytes + Widen.PAD, 64);
+        MemorySegment sc = arena.allocate(2L * blocks + Widen.PAD, 64);
         int groups = (rows + ROWS - 1) / ROWS;
         pool.parallelFor(0, groups, 2, (g0, g1) -> {
             float[] x = new float[ROWS * nb * QK];
@@ -77,5 +84,6 @@ final class RowGroups {
                 MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, block(r0, 0, nb) * blockBytes, ROWS * nb * blockBytes);
             }
         });
+        return new Stored(qs, sc);
     }
 }

@@ -39,13 +39,16 @@ final class Widen {
 
     /** L bf16 values at byte offset {@code off}: the bf16 bits are the top half of the float. */
     static FloatVector bf16(MemorySegment m, long off) {
-        ShortVector h = ShortVector.fromMemorySegment(S, m, off, LE);
-        return ((IntVector) h.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        return bf16(ShortVector.fromMemorySegment(S, m, off, LE));
     }
 
     /** L bf16 values from a[off ..) (bits as shorts). */
     static FloatVector bf16(short[] a, int off) {
-        ShortVector h = ShortVector.fromArray(S, a, off);
+        return bf16(ShortVector.fromArray(S, a, off));
+    }
+
+    // bf16 bits in short lanes → floats (a tiny static helper: C2 inlines it, so the vector is never boxed).
+    private static FloatVector bf16(ShortVector h) {
         return ((IntVector) h.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 

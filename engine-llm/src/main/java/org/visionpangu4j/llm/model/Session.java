@@ -7,7 +7,8 @@ import org.visionpangu4j.kernels.KvCache;
 
 /**
  * One sequence being decoded: its KV cache, its position, and scratch buffers grown to the largest prefill batch
- * seen (no allocation per token). Tokens (or precomputed embeddings) are appended at {@link #position()}; each call returns logits.
+ * seen (no allocation per token). Tokens (or precomputed embeddings) are appended at {@link #position()}; each call
+ * returns logits.
  * Not thread-safe: one request drives a session at a time. Sessions of one {@link Decoder} are independent.
  *
  * <p>Logits returned by {@link #prefill} and {@link #decode} are this session's buffer of {@code vocab} floats:
