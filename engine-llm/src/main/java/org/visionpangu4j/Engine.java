@@ -21,6 +21,7 @@ import org.visionpangu4j.llm.model.Session;
 import org.visionpangu4j.llm.model.SessionOptions;
 import org.visionpangu4j.llm.model.WeightFormats;
 import org.visionpangu4j.llm.tokenizer.StreamingDecoder;
+import org.visionpangu4j.llm.tokenizer.SentencePieceTokenizer;
 import org.visionpangu4j.llm.tokenizer.Tokenizer;
 import org.visionpangu4j.vision.image.ImageDecoder;
 import org.visionpangu4j.vision.image.RgbImage;
@@ -80,7 +81,7 @@ public final class Engine implements AutoCloseable {
         this.directory = directory;
         this.options = options;
         this.config = ConfigParser.parse(directory);
-        this.tokenizer = Tokenizer.load(directory);
+        this.tokenizer = SentencePieceTokenizer.load(directory);
         this.template = ChatTemplates.forConfig(config);
         progress.onProgress((options.residency() == EngineOptions.Residency.ANONYMOUS ? "opening" : "mapping")
                 + " weights from " + directory);

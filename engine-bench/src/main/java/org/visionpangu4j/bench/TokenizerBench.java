@@ -2,6 +2,7 @@ package org.visionpangu4j.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.visionpangu4j.llm.tokenizer.SentencePieceTokenizer;
 import org.visionpangu4j.llm.tokenizer.Tokenizer;
 
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ public final class TokenizerBench {
                         + " (--dir, --mb, --warmup, --repeats)");
             }
         }
-        Tokenizer tok = Tokenizer.load(dir);
+        Tokenizer tok = SentencePieceTokenizer.load(dir);
         List<String> parts = sampleTexts(dir);
         List<String> prompts = new ArrayList<>();
         String text = mixedText(parts, (long) (mb * 1_000_000), prompts);

@@ -3,6 +3,7 @@ package org.visionpangu4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.visionpangu4j.core.VisionPanguException;
+import org.visionpangu4j.llm.tokenizer.SentencePieceTokenizer;
 import org.visionpangu4j.llm.tokenizer.Tokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Tokenizer tok = Tokenizer.load(ModelLocator.require(model));
+        Tokenizer tok = SentencePieceTokenizer.load(ModelLocator.require(model));
         if (input.text != null) {
             out.println(ids(tok, input.text));
         } else {

@@ -8,10 +8,10 @@ package org.visionpangu4j.llm.tokenizer;
  * equals {@link Tokenizer#decode(int[], boolean)} of the same ids. Not thread-safe: one per sequence.
  */
 public final class StreamingDecoder {
-    private final Tokenizer.Decoding decoding;
+    private final Decoding decoding;
     private final StringBuilder buf = new StringBuilder();
 
-    StreamingDecoder(Tokenizer.Decoding decoding) {
+    StreamingDecoder(Decoding decoding) {
         this.decoding = decoding;
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.visionpangu4j.core.VisionPanguException;
 import org.visionpangu4j.llm.model.Fixture;
 import org.visionpangu4j.llm.tokenizer.ImageTokens;
+import org.visionpangu4j.llm.tokenizer.SentencePieceTokenizer;
 import org.visionpangu4j.llm.tokenizer.Tokenizer;
 
 import java.util.List;
@@ -49,7 +50,7 @@ class ImagePromptTest {
 
     @Test
     void twoImagesTokenizeToTwoBlocksWithTheTokenizersIds() {
-        Tokenizer tok = Tokenizer.load(Fixture.dir());
+        Tokenizer tok = SentencePieceTokenizer.load(Fixture.dir());
         ImageTokens it = tok.imageTokens();
         ChatPrompt p = ChatPrompt.build(tok, new OpenPanguTemplate(), List.of(Message.user("compare", 2)),
                 new int[] {2, 3}, 4);

@@ -8,6 +8,7 @@ import org.visionpangu4j.core.config.ModelConfig;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.llm.model.Fixture;
 import org.visionpangu4j.llm.tokenizer.ImageTokens;
+import org.visionpangu4j.llm.tokenizer.SentencePieceTokenizer;
 import org.visionpangu4j.llm.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ class PromptGoldenTest {
     @BeforeAll
     static void load() throws IOException {
         manifest = new ObjectMapper().readTree(Fixture.dir().resolve("golden/manifest.json").toFile());
-        tok = Tokenizer.load(Fixture.dir());
+        tok = SentencePieceTokenizer.load(Fixture.dir());
         config = Fixture.config();
         template = ChatTemplates.forConfig(config);
     }

@@ -44,7 +44,7 @@ class MalformedModelTest {
             Path dir = Files.createDirectories(tmp.resolve("cut" + cut));
             Files.write(dir.resolve("tokenizer.model"), Arrays.copyOf(full, cut));
             try {
-                Tokenizer t = Tokenizer.load(dir);
+                Tokenizer t = SentencePieceTokenizer.load(dir);
                 // Only a cut exactly between the trainer and normalizer specs is a complete, valid message.
                 assertEquals(1536, t.vocabSize(), "a truncated model loaded with " + t.vocabSize() + " pieces");
             } catch (ModelFormatException e) {
@@ -153,26 +153,26 @@ class MalformedModelTest {
 
     @Test
     void missingTokenizerModelAndBadJsonAreClearErrors() throws IOException {
-        assertThrows(ModelFormatException.class, () -> Tokenizer.load(tmp));
+        assertThrows(ModelFormatException.class, () -> SentencePieceTokenizer.load(tmp));
         TestModels.basic(false).normals("▁", "a").write(tmp);
         Files.writeString(tmp.resolve("tokenizer_config.json"), "{ not json");
-        assertTrue(assertThrows(ModelFormatException.class, () -> Tokenizer.load(tmp)).getMessage()
+        assertTrue(assertThrows(ModelFormatException.class, () -> SentencePieceTokenizer.load(tmp)).getMessage()
                 .contains("tokenizer_config.json"));
         Files.writeString(tmp.resolve("tokenizer_config.json"), "{\"bos_token\": \"<nope>\"}");
-        assertTrue(assertThrows(ModelFormatException.class, () -> Tokenizer.load(tmp)).getMessage()
+        assertTrue(assertThrows(ModelFormatException.class, () -> SentencePieceTokenizer.load(tmp)).getMessage()
                 .contains("<nope>"));
         Files.writeString(tmp.resolve("tokenizer_config.json"), "{}");
         Files.writeString(tmp.resolve("added_tokens.json"), "{\"<x>\": 5, \"<y>\": 5}");
-        assertThrows(ModelFormatException.class, () -> Tokenizer.load(tmp));
+        assertThrows(ModelFormatException.class, () -> SentencePieceTokenizer.load(tmp));
         Files.writeString(tmp.resolve("added_tokens.json"), "{}");
         Files.writeString(tmp.resolve("tokenizer_config.json"),
                 "{\"added_tokens_decoder\": {\"9\": {\"content\": \"<x>\", \"lstrip\": true}}}");
-        assertThrows(UnsupportedModelException.class, () -> Tokenizer.load(tmp));
+        assertThrows(UnsupportedModelException.class, () -> SentencePieceTokenizer.load(tmp));
     }
 
     @Test
     void outOfRangeIdsAreClearErrors() {
-        Tokenizer t = Tokenizer.load(TokenizerGoldenTest.fixtureDir());
+        Tokenizer t = SentencePieceTokenizer.load(TokenizerGoldenTest.fixtureDir());
         VisionPanguException e = assertThrows(VisionPanguException.class, () -> t.decode(new int[] {1545}, false));
         assertTrue(e.getMessage().contains("1545"), e.getMessage());
         assertThrows(VisionPanguException.class, () -> t.streamingDecoder(true).feed(-1));

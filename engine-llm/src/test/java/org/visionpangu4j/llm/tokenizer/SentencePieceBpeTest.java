@@ -121,7 +121,7 @@ class SentencePieceBpeTest {
     @Test
     void decodingControlUnknownAndLeadingSpaceWithoutConfigFiles() throws IOException {
         TestModels m = TestModels.basic(true).normals("▁", "a", "▁a");
-        Tokenizer t = Tokenizer.load(m.write(Files.createDirectories(tmp.resolve("m"))));
+        Tokenizer t = SentencePieceTokenizer.load(m.write(Files.createDirectories(tmp.resolve("m"))));
         int a = m.id("▁a");
         // No JSON files: BOS comes from the model and is added; <s>, </s>, <unk> are plain SentencePiece pieces.
         assertArrayEquals(new int[] {1, a, a}, t.encode("a a"));
@@ -133,7 +133,7 @@ class SentencePieceBpeTest {
 
     @Test
     void streamingMatchesDecodeOnRandomSequences() {
-        Tokenizer t = Tokenizer.load(TokenizerGoldenTest.fixtureDir());
+        Tokenizer t = SentencePieceTokenizer.load(TokenizerGoldenTest.fixtureDir());
         java.util.Random rnd = new java.util.Random(42);
         for (int trial = 0; trial < 300; trial++) {
             int[] ids = new int[rnd.nextInt(30)];
@@ -149,7 +149,7 @@ class SentencePieceBpeTest {
 
     @Test
     void streamingHoldsBackAnIncompleteCharacter() {
-        Tokenizer t = Tokenizer.load(TokenizerGoldenTest.fixtureDir());
+        Tokenizer t = SentencePieceTokenizer.load(TokenizerGoldenTest.fixtureDir());
         StreamingDecoder d = t.streamingDecoder(true);
         assertEquals("", d.feed(267));      // <0xE4>
         assertEquals("", d.feed(223));      // <0xB8>

@@ -25,7 +25,7 @@ class TokenizerGoldenTest {
     @BeforeAll
     static void load() throws IOException {
         fixture = fixtureDir();
-        tok = Tokenizer.load(fixture);
+        tok = SentencePieceTokenizer.load(fixture);
         cases = new ObjectMapper().readTree(fixture.resolve("golden/tokenizer_cases.json").toFile());
     }
 
