@@ -28,7 +28,8 @@ final class AddedTokens {
             throw new ModelFormatException(where + ": added token '" + content + "' has the negative id " + id);
         }
         if (id > ByteLevelBpeSpec.MAX_ID) {
-            throw new ModelFormatException(where + ": added token '" + content + "' has the id " + id
+            throw new ModelFormatException(where + ": added token '" + content + "' has the id "
+                    + (id == Long.MAX_VALUE ? "of more than 18 digits" : Long.toString(id))
                     + ", beyond the largest supported id " + ByteLevelBpeSpec.MAX_ID + " (the vocabulary has "
                     + vocab.size() + " regular tokens)");
         }

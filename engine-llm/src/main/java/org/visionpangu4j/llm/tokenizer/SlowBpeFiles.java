@@ -166,14 +166,15 @@ final class SlowBpeFiles {
         for (Iterator<Map.Entry<String, JsonNode>> it = decoder.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String where = file + ": added_tokens_decoder entry '" + e.getKey() + "'";
-            if (!e.getKey().matches("[0-9]{1,10}")) {
+            if (!e.getKey().matches("[0-9]+")) {
                 throw new ModelFormatException(where + ": the key must be a non-negative integer id");
             }
-            long id = Long.parseLong(e.getKey());
             JsonNode t = e.getValue();
             if (!t.isObject() || !t.path("content").isTextual() || t.get("content").asText().isEmpty()) {
                 throw new ModelFormatException(where + ": needs an object with a non-empty string 'content'");
             }
+            // Far too long for an id: say so before parsing (AddedTokens.add refuses anything past MAX_ID).
+            long id = e.getKey().length() > 18 ? Long.MAX_VALUE : Long.parseLong(e.getKey());
             added.add(id, t.get("content").asText(), flag(t, "special", false, where),
                     flag(t, "lstrip", false, where), flag(t, "rstrip", false, where),
                     flag(t, "normalized", true, where), flag(t, "single_word", false, where), where);

@@ -68,6 +68,9 @@ final class TokenizerJsonWriter {
         ArrayNode merges = model.putArray("merges");
         List<String> lines = Files.readAllLines(slowDir.resolve("merges.txt"), StandardCharsets.UTF_8);
         for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
             String[] p = lines.get(i).split(" ");
             if (pairMerges) {
                 merges.addArray().add(p[0]).add(p[1]);
