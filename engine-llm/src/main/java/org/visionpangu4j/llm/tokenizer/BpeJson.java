@@ -23,8 +23,11 @@ import java.util.List;
  * line and column.
  */
 final class BpeJson {
+    // A vocabulary is 150k distinct keys read once: canonicalizing (interning) them costs more than it saves.
     static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build());
 
     private BpeJson() {
     }
@@ -103,10 +106,15 @@ final class BpeJson {
             ids.add(p.getIntValue());
         }
         expect(p, JsonToken.END_OBJECT, file, what);
+        return byId(tokens, ids.stream().mapToInt(Integer::intValue).toArray(), file, what);
+    }
+
+    /** {@code tokens[i]} with {@code ids[i]} as an array by id; the ids must be exactly 0..n-1, each once. */
+    static String[] byId(List<String> tokens, int[] ids, Path file, String what) {
         int n = tokens.size();
         String[] byId = new String[n];
         for (int i = 0; i < n; i++) {
-            int id = ids.get(i);
+            int id = ids[i];
             if (id < 0 || id >= n) {
                 throw new ModelFormatException(file + ": " + what + " gives '" + tokens.get(i) + "' the id " + id
                         + "; its " + n + " tokens must have the ids 0.." + (n - 1) + ", each once"

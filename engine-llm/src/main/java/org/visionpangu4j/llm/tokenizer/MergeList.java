@@ -15,6 +15,7 @@ final class MergeList {
     private int[] right = new int[1024];
     private int[] merged = new int[1024];
     private int n;
+    private byte[] buf = new byte[64];
 
     MergeList(ByteLevelVocab vocab) {
         this.vocab = vocab;
@@ -22,16 +23,26 @@ final class MergeList {
 
     /** Appends the merge {@code a b}; {@code where} (file and line) prefixes any error. */
     void add(String a, String b, String where) {
-        int l = id(a, where);
-        int r = id(b, where);
-        byte[] pool = vocab.pool();
-        byte[] joined = new byte[vocab.length(l) + vocab.length(r)];
-        System.arraycopy(pool, vocab.offset(l), joined, 0, vocab.length(l));
-        System.arraycopy(pool, vocab.offset(r), joined, vocab.length(l), vocab.length(r));
-        int m = vocab.idOf(joined, 0, joined.length);
-        if (m < 0) {
-            throw new ModelFormatException(where + ": the merge '" + a + " " + b + "' makes '" + a + b
-                    + "', which is not a token of the vocabulary");
+        String ab = a + " " + b;
+        add(ab, 0, a.length(), a.length() + 1, ab.length(), where, 0);
+    }
+
+    /**
+     * Appends the merge of the tokens {@code s[aStart, aEnd)} and {@code s[bStart, bEnd)}; errors name
+     * {@code where} and, when {@code line > 0}, the line.
+     */
+    void add(String s, int aStart, int aEnd, int bStart, int bEnd, Object where, int line) {
+        int aLen = toBytes(s, aStart, aEnd, 0, where, line);
+        int bLen = toBytes(s, bStart, bEnd, aLen, where, line);
+        int l = vocab.idOf(buf, 0, aLen);
+        int r = vocab.idOf(buf, aLen, bLen);
+        int m = vocab.idOf(buf, 0, aLen + bLen);
+        if (l < 0 || r < 0 || m < 0) {
+            String a = s.substring(aStart, aEnd);
+            String b = s.substring(bStart, bEnd);
+            throw new ModelFormatException(place(where, line) + (l < 0 || r < 0
+                    ? ": the merge names '" + (l < 0 ? a : b) + "', which is not a token of the vocabulary"
+                    : ": the merge '" + a + " " + b + "' makes '" + a + b + "', which is not a token of the vocabulary"));
         }
         if (n == left.length) {
             left = Arrays.copyOf(left, n * 2);
@@ -44,13 +55,26 @@ final class MergeList {
         n++;
     }
 
-    private int id(String token, String where) {
-        int id = vocab.idOf(token);
-        if (id < 0) {
-            throw new ModelFormatException(where + ": the merge names '" + token
-                    + "', which is not a token of the vocabulary");
+    // The bytes of the alphabet-written token s[from, to) into buf at off; a character outside the alphabet is an
+    // unknown token.
+    private int toBytes(String s, int from, int to, int off, Object where, int line) {
+        int len = to - from;
+        if (buf.length < off + len) {
+            buf = Arrays.copyOf(buf, Math.max(2 * buf.length, off + len));
         }
-        return id;
+        for (int i = 0; i < len; i++) {
+            int b = ByteLevelAlphabet.byteOf(s.charAt(from + i));
+            if (b < 0) {
+                throw new ModelFormatException(place(where, line) + ": the merge names '" + s.substring(from, to)
+                        + "', which is not a token of the vocabulary");
+            }
+            buf[off + i] = (byte) b;
+        }
+        return len;
+    }
+
+    private static String place(Object where, int line) {
+        return line > 0 ? where + " line " + line : where.toString();
     }
 
     int size() {

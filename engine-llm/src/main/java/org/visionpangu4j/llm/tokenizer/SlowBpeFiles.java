@@ -1,6 +1,5 @@
 package org.visionpangu4j.llm.tokenizer;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.visionpangu4j.core.ModelFormatException;
 import org.visionpangu4j.core.UnsupportedModelException;
@@ -96,16 +95,8 @@ final class SlowBpeFiles {
     }
 
     static String[] readVocab(Path file) {
-        try (JsonParser p = BpeJson.open(file)) {
-            p.nextToken();
-            String[] tokens = BpeJson.readVocab(p, file, "vocab.json");
-            if (p.nextToken() != null) {
-                throw new ModelFormatException(file + ": content after the vocabulary object (" + BpeJson.at(p) + ")");
-            }
-            return tokens;
-        } catch (IOException e) {
-            throw BpeJson.malformed(file, e);
-        }
+        VocabJsonReader.Entries e = VocabJsonReader.read(file);
+        return BpeJson.byId(e.tokens(), e.ids(), file, "vocab.json");
     }
 
     /** merges.txt as Qwen2Tokenizer reads it: an optional {@code #version:} first line, blank lines skipped. */
@@ -124,21 +115,49 @@ final class SlowBpeFiles {
             text = text.substring(1);
         }
         MergeList merges = new MergeList(vocab);
-        List<String> lines = PyText.lines(text);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = PyText.strip(lines.get(i));
-            if ((i == 0 && line.startsWith("#version:")) || line.isEmpty()) {
-                continue;   // only the first line can be the header: later lines starting with '#' are merges
+        int lineNo = 0;
+        for (int start = 0; start < text.length(); ) {
+            int end = start;
+            while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+                end++;
             }
-            List<String> parts = PyText.split(line);
-            String where = file + " line " + (i + 1);
-            if (parts.size() != 2) {
-                throw new ModelFormatException(where + ": a merge is two tokens separated by a space, not '"
-                        + line + "'");
-            }
-            merges.add(parts.get(0), parts.get(1), where);
+            int next = end < text.length() && text.charAt(end) == '\r' && end + 1 < text.length()
+                    && text.charAt(end + 1) == '\n' ? end + 2 : end + 1;
+            lineNo++;
+            mergeLine(text, start, end, lineNo, file, merges);
+            start = next;
         }
         return merges;
+    }
+
+    // One line of merges.txt, Python's way: strip(), skip blank lines and a first "#version:" line, split().
+    private static void mergeLine(String text, int start, int end, int lineNo, Path file, MergeList merges) {
+        while (start < end && PyText.isSpace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && PyText.isSpace(text.charAt(end - 1))) {
+            end--;
+        }
+        if (start == end || (lineNo == 1 && text.startsWith("#version:", start))) {
+            return;   // only the first line can be the header: later lines starting with '#' are merges
+        }
+        int aEnd = start;
+        while (aEnd < end && !PyText.isSpace(text.charAt(aEnd))) {
+            aEnd++;
+        }
+        int bStart = aEnd;
+        while (bStart < end && PyText.isSpace(text.charAt(bStart))) {
+            bStart++;
+        }
+        int bEnd = bStart;
+        while (bEnd < end && !PyText.isSpace(text.charAt(bEnd))) {
+            bEnd++;
+        }
+        if (bStart == end || bEnd != end) {
+            throw new ModelFormatException(file + " line " + lineNo + ": a merge is two tokens separated by a space,"
+                    + " not '" + text.substring(start, end) + "'");
+        }
+        merges.add(text, start, aEnd, bStart, bEnd, file, lineNo);
     }
 
     private static void checkSupported(JsonNode config, Path file) {
