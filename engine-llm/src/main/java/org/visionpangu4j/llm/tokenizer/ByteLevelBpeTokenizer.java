@@ -306,7 +306,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             }
             if (t.lstrip()) {
                 int newStart = start;
-                while (newStart > 0 && Qwen2PreTokenizer.isWhiteSpace(s.codePointBefore(newStart))) {
+                // tokenizers scans to the start of the text; stopping at startOffset gives the same max() below.
+                while (newStart > startOffset && Qwen2PreTokenizer.isWhiteSpace(s.codePointBefore(newStart))) {
                     newStart -= Character.charCount(s.codePointBefore(newStart));
                 }
                 start = Math.max(newStart, startOffset);
