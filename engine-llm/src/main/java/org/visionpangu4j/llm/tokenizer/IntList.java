@@ -26,7 +26,20 @@ final class IntList {
         return a[i];
     }
 
+    void addAll(int[] v) {
+        if (n + v.length > a.length) {
+            a = Arrays.copyOf(a, Math.max(a.length * 2, n + v.length));
+        }
+        System.arraycopy(v, 0, a, n, v.length);
+        n += v.length;
+    }
+
     int[] toArray() {
         return Arrays.copyOf(a, n);
+    }
+
+    /** The elements from index {@code from} on. */
+    int[] toArray(int from) {
+        return Arrays.copyOfRange(a, from, n);
     }
 }

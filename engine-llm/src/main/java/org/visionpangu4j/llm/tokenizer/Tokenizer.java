@@ -7,7 +7,8 @@ import java.util.OptionalInt;
 
 /**
  * Text ↔ token ids as a model's Hugging Face tokenizer does it. Implementations: {@link SentencePieceTokenizer}
- * (openPangu's {@code tokenizer.model}). Immutable and thread-safe.
+ * (openPangu's {@code tokenizer.model}) and {@link ByteLevelBpeTokenizer} (Qwen2's vocab.json + merges.txt or
+ * tokenizer.json, for InternVL2.5/3). Immutable and thread-safe.
  */
 public interface Tokenizer {
 

@@ -54,6 +54,41 @@ final class Utf8 {
         return need;
     }
 
+    /**
+     * Length of the maximal subpart at {@code b[off]} when {@link #charLength} is -1 (WHATWG / Python
+     * {@code errors="replace"}: the lead byte and the continuation bytes that were still acceptable, replaced by
+     * one U+FFFD together); at least 1.
+     */
+    static int invalidLength(byte[] b, int off, int end) {
+        int b0 = b[off] & 0xFF;
+        int need;
+        int lo = 0x80;
+        int hi = 0xBF;
+        if (b0 >= 0xC2 && b0 <= 0xDF) {
+            need = 2;
+        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+            need = 3;
+            lo = b0 == 0xE0 ? 0xA0 : 0x80;
+            hi = b0 == 0xED ? 0x9F : 0xBF;
+        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+            need = 4;
+            lo = b0 == 0xF0 ? 0x90 : 0x80;
+            hi = b0 == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return 1;
+        }
+        int k = 1;
+        while (k < need && off + k < end) {
+            int c = b[off + k] & 0xFF;
+            boolean ok = k == 1 ? c >= lo && c <= hi : c >= 0x80 && c <= 0xBF;
+            if (!ok) {
+                break;
+            }
+            k++;
+        }
+        return k;
+    }
+
     static String decode(byte[] b, int off, int len) {
         return new String(b, off, len, StandardCharsets.UTF_8);
     }
