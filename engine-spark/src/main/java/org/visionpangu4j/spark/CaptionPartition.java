@@ -8,7 +8,6 @@ import org.visionpangu4j.Engine;
 import org.visionpangu4j.ImageInput;
 import org.visionpangu4j.llm.generate.GenerationOptions;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Iterator;
 
@@ -65,17 +64,10 @@ final class CaptionPartition implements MapPartitionsFunction<Row, Row> {
         }
     }
 
-    /** A path column value as a local path: plain ({@code /a/b.jpg}) or a {@code file:} URI (binaryFile's form). */
+    /** A path column value as a local path (see {@link LocalPaths#parse}). */
     static Path localPath(String value) {
-        if (value.startsWith("file:")) {
-            return Path.of(URI.create(value));
-        }
-        int scheme = value.indexOf("://");
-        if (scheme > 0) {
-            throw new IllegalArgumentException("'" + value + "' is not a local file (" + value.substring(0, scheme)
-                    + "); read remote images with spark.read().format(\"binaryFile\") and caption its content column");
-        }
-        return Path.of(value);
+        return LocalPaths.parse(value, "read remote images with spark.read().format(\"binaryFile\") and caption "
+                + "its content column");
     }
 
     private static String describe(Throwable e) {

@@ -3,9 +3,7 @@ package org.visionpangu4j.spark;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 
-import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,20 +54,7 @@ public final class ModelLocation {
     }
 
     private static Path localPath(String modelPath) {
-        if (modelPath.startsWith("file:")) {
-            return Path.of(URI.create(modelPath));
-        }
-        int scheme = modelPath.indexOf("://");
-        if (scheme > 0) {
-            throw new IllegalArgumentException("model directory '" + modelPath + "' is on a remote file system ("
-                    + modelPath.substring(0, scheme) + "); the engine memory-maps local files: ship the model with "
-                    + "--archives model.tgz#NAME and give NAME, or copy it to the same local path on every node");
-        }
-        try {
-            return Path.of(modelPath);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("model directory '" + modelPath + "' is not a valid path: "
-                    + e.getMessage(), e);
-        }
+        return LocalPaths.parse(modelPath, "the engine memory-maps local files: ship the model with "
+                + "--archives model.tgz#NAME and give NAME, or copy it to the same local path on every node");
     }
 }

@@ -103,6 +103,8 @@ class SettingsTest {
     void pathValues() {
         assertEquals(Path.of("/data/a.jpg"), CaptionPartition.localPath("/data/a.jpg"));
         assertEquals(Path.of("/data/a b.jpg"), CaptionPartition.localPath("file:/data/a%20b.jpg"));
+        assertEquals(Path.of("/data/a b.jpg"), CaptionPartition.localPath("file:/data/a b.jpg"));
+        assertEquals(Path.of("/data/a b.jpg"), CaptionPartition.localPath("file:///data/a b.jpg"));
         var remote = assertThrows(IllegalArgumentException.class, () -> CaptionPartition.localPath("s3a://b/a.jpg"));
         assertTrue(remote.getMessage().contains("binaryFile"), remote.getMessage());
     }
