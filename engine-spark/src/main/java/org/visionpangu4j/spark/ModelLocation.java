@@ -16,7 +16,8 @@ import java.util.List;
  *   <li>a <b>relative name</b> shipped with the job: {@code spark-submit --archives visionpangu.tgz#visionpangu}
  *       (unpacked on every node), or {@code SparkContext.addFile(dir, true)} (a directory, recursively). The name
  *       is looked up under {@link SparkFiles#getRootDirectory()} first, then in the executor's working directory
- *       (where YARN and Kubernetes place {@code --archives}).</li>
+ *       (where YARN and Kubernetes place {@code --archives}). Files shipped one by one ({@code --files}) land in
+ *       that root, flat: the name {@code "."} is the root itself.</li>
  * </ul>
  * Remote file systems (hdfs:, s3a:, ...) are not read directly: the engine memory-maps its weights, which needs a
  * local file.

@@ -173,16 +173,41 @@ class SparkCaptioningTest {
         }
     }
 
-    /** A model directory shipped with the job (SparkContext.addFile, recursive) is found by its name. */
+    /**
+     * A model shipped with the job is found by name: an archive (what spark-submit --archives m.zip#vp does) as
+     * vp/DIR, a directory added recursively (SparkContext.addFile(dir, true)) by its own name, and files added one
+     * by one (what spark-submit --files does) as ".", the SparkFiles root.
+     */
     @Test
-    void modelShippedWithTheJob() {
+    void modelShippedWithTheJob() throws IOException {
         SparkSession spark = LocalSpark.session();
+        Path zip = tmp.resolve("model.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip));
+             Stream<Path> files = Files.list(LocalSpark.model())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.zip.ZipEntry("packed/" + f.getFileName()));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        spark.sparkContext().addArchive(zip + "#vp");
+        assertShippedModelWorks("vp/packed");
         spark.sparkContext().addFile(LocalSpark.model().toString(), true);
-        CaptionConfig shipped = new CaptionConfig("tiny-visionpangu", PROMPT, EngineSettings.defaults(),
+        assertShippedModelWorks("tiny-visionpangu");
+        try (Stream<Path> files = Files.list(LocalSpark.model())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                spark.sparkContext().addFile(f.toString());
+            }
+        }
+        assertShippedModelWorks(".");
+    }
+
+    static void assertShippedModelWorks(String modelPath) {
+        CaptionConfig shipped = new CaptionConfig(modelPath, PROMPT, EngineSettings.defaults(),
                 GenerationSettings.greedy(MAX_NEW_TOKENS));
         StructType schema = new StructType().add("path", DataTypes.StringType);
         List<Row> rows = List.of(RowFactory.create(images.resolve(names.get(0)).toString()));
-        Row caption = ImageCaptions.caption(spark.createDataFrame(rows, schema), "path", shipped)
+        Row caption = ImageCaptions.caption(LocalSpark.session().createDataFrame(rows, schema), "path", shipped)
                 .collectAsList().get(0).getStruct(1);
         assertSameAsEngine(names.get(0), caption);
     }

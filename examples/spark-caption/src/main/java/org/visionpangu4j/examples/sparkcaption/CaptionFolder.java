@@ -36,13 +36,13 @@ import static org.apache.spark.sql.functions.split;
 public final class CaptionFolder {
     static final Set<String> OPTIONS = Set.of("--model", "--images", "--output", "--format", "--prompt",
             "--max-new-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--threads", "--weights", "--kv",
-            "--partitions", "--master");
+            "--partitions", "--master", "--task-cpus");
     static final Set<String> SWITCHES = Set.of("--single-file", "--overwrite");
     static final String USAGE = """
             usage: CaptionFolder --model DIR --images DIR --output DIR [--overwrite] [--format json|parquet] [--single-file]
                                  [--prompt TEXT] [--max-new-tokens N] [--temperature T --top-k K --top-p P --seed S]
                                  [--threads N] [--weights as-stored|q8_0|q4_0] [--kv f32|int8] [--partitions N]
-                                 [--master URL]""";
+                                 [--master URL [--task-cpus N|all]]""";
 
     /** What a run did. */
     record Summary(long images, long errors, double seconds) {
@@ -70,6 +70,11 @@ public final class CaptionFolder {
         SparkSession.Builder b = SparkSession.builder().appName("visionpangu spark-caption");
         if (args.has("--master")) {
             b.master(args.required("--master")).config("spark.ui.showConsoleProgress", "false");
+            if (args.has("--task-cpus")) {
+                // "all": one task at a time with the engine on every core (what run uses; see engine-spark/README.md).
+                String n = args.required("--task-cpus");
+                b.config("spark.task.cpus", n.equals("all") ? String.valueOf(Runtime.getRuntime().availableProcessors()) : n);
+            }
         }
         SparkSession spark = b.getOrCreate();
         int status = 0;
