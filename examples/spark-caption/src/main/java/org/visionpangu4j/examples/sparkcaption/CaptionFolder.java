@@ -27,8 +27,9 @@ import static org.apache.spark.sql.functions.split;
  *
  * <pre>
  * spark-submit --class org.visionpangu4j.examples.sparkcaption.CaptionFolder \
- *     --conf spark.executor.cores=8 --conf spark.task.cpus=1 --executor-memory 12g \
- *     spark-caption.jar --model /models/visionpangu --images hdfs:///data/images --output hdfs:///data/captions
+ *     --executor-cores 8 --conf spark.task.cpus=8 --executor-memory 2g --conf spark.executor.memoryOverhead=4g \
+ *     spark-caption.jar --model /models/visionpangu --images hdfs:///data/images --output hdfs:///data/captions \
+ *     --format parquet
  * </pre>
  *
  * and locally with {@code examples/spark-caption/run}, which adds {@code --master local[*] --single-file}.
