@@ -6,7 +6,7 @@ import org.apache.spark.sql.RowFactory;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.ImageInput;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 
 import java.nio.file.Path;
 import java.util.Iterator;

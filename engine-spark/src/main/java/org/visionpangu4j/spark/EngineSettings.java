@@ -1,8 +1,8 @@
 package org.visionpangu4j.spark;
 
 import org.visionpangu4j.EngineOptions;
-import org.visionpangu4j.kernels.KvCache;
-import org.visionpangu4j.kernels.WeightFormat;
+import org.visionpangu4j.KvCacheType;
+import org.visionpangu4j.WeightFormat;
 
 import java.io.Serializable;
 import java.util.Locale;
@@ -95,7 +95,7 @@ public record EngineSettings(int threads, String weights, String visionWeights, 
                 .threads(resolvedThreads)
                 .weights(weightFormat(weights))
                 .visionWeights(weightFormat(visionWeights))
-                .kvCache(kvCache.equals("int8") ? KvCache.Type.INT8 : KvCache.Type.F32)
+                .kvCache(kvCache.equals("int8") ? KvCacheType.INT8 : KvCacheType.F32)
                 .maxContext(maxContext)
                 .maxTiles(maxTiles)
                 .maxPixels(maxPixels)

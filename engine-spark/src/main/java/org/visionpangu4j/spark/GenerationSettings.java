@@ -1,7 +1,7 @@
 package org.visionpangu4j.spark;
 
 import org.visionpangu4j.Engine;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 
 import java.io.Serializable;
 import java.util.List;

@@ -5,8 +5,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.visionpangu4j.EngineOptions;
-import org.visionpangu4j.kernels.KvCache;
-import org.visionpangu4j.kernels.WeightFormat;
+import org.visionpangu4j.KvCacheType;
+import org.visionpangu4j.WeightFormat;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +26,7 @@ class SettingsTest {
         assertEquals(5, o.threads());
         assertEquals(WeightFormat.Q4_0, o.weights());
         assertNull(o.visionWeights());
-        assertEquals(KvCache.Type.INT8, o.kvCache());
+        assertEquals(KvCacheType.INT8, o.kvCache());
         assertEquals(3, o.maxTiles());
         assertEquals(EngineOptions.Residency.ANONYMOUS, o.residency());
         assertEquals(EngineOptions.defaults().maxPixels(), o.maxPixels());

@@ -8,7 +8,7 @@ import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.EngineOptions;
 import org.visionpangu4j.ImageInput;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 import org.visionpangu4j.spark.ImageCaptioner;
 
 import java.io.IOException;
