@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * An OpenAI-compatible HTTP server over one {@link Engine}: {@code POST /v1/chat/completions} (text and images,
@@ -41,6 +42,7 @@ public final class OpenAiServer implements AutoCloseable {
     private final ChatRequestParser parser;
     private final byte[] keyDigest;
     private final long created = System.currentTimeMillis() / 1000;
+    private volatile Consumer<Completion> finished = c -> { };
     private volatile boolean closing;
     private boolean closed;
 
@@ -86,6 +88,11 @@ public final class OpenAiServer implements AutoCloseable {
 
     public ServerOptions options() {
         return options;
+    }
+
+    /** For tests: receives every generation's result (cancelled ones included) before its reply is sent. */
+    void onFinished(Consumer<Completion> listener) {
+        this.finished = listener;
     }
 
     // ---- routing --------------------------------------------------------------------------------------------
@@ -183,6 +190,7 @@ public final class OpenAiServer implements AutoCloseable {
                 reply.fail(toApiError(e));
                 return;
             }
+            finished.accept(c);
             if (c.stopReason() != StopReason.CANCELLED) {
                 reply.complete(c);
             } else if (!reply.clientLeft()) {

@@ -13,12 +13,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 
 /** A small JSON-over-HTTP client for the tests (JDK HttpClient, HTTP/1.1). */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Virtual threads for the client's work, so the load test's platform-thread count is the server's. */
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(10)).build();
 
     record Reply(int status, String contentType, String body) {
         JsonNode json() {
