@@ -17,7 +17,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Pure-Java CPU inference for the VisionPangu vision-language model.",
-        subcommands = {CaptionCommand.class, ChatCommand.class, TokenizeCommand.class, InfoCommand.class, BenchCommand.class,
+        subcommands = {CaptionCommand.class, ChatCommand.class, ServeCommand.class, TokenizeCommand.class, InfoCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
