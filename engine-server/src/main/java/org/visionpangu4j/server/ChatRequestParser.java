@@ -16,15 +16,15 @@ import java.util.Map;
  * OpenAI's types and ranges (explicit {@code null} = absent); fields OpenAI defines whose effect this engine cannot
  * provide (tools, logprobs, JSON mode, penalties, {@code n > 1}) are refused rather than silently dropped.
  *
- * <p>Message content is a string or a list of parts ({@code text}, {@code image_url}). Parts become one user turn:
- * when every image comes before every text part, the images are attached without placeholders (the engine then puts
- * them before the text, as InternVL does, so {@code [image, text]} equals {@code Engine.caption(image, text)});
- * otherwise the parts are joined by newlines with an {@code <image>} placeholder where each image stood.
+ * <p>Message content is a string or a list of parts ({@code text}, {@code image_url}). The parts of a user message
+ * become one turn: its text parts joined by newlines, its images attached in order. The images go where the text
+ * has {@code <image>} placeholders, or, without placeholders, all before the text (InternVL's layout, which the model
+ * was trained on; vLLM does the same), wherever the client put them among the parts: {@code [text, image]} and
+ * {@code [image, text]} both equal {@code Engine.caption(image, text)}.
  */
 final class ChatRequestParser {
     /** OpenAI's limit on stop sequences. */
     static final int MAX_STOP_SEQUENCES = 4;
-    private static final String PLACEHOLDER = "<image>";
 
     private final ImageUrls images;
     private final int maxImages;
@@ -123,34 +123,23 @@ final class ChatRequestParser {
         if (c.isTextual()) {
             return ChatMessage.user(c.textValue());
         }
-        List<String> segments = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         List<ImageInput> attached = new ArrayList<>();
-        boolean[] textSeen = {false};
-        boolean[] imageAfterText = {false};
         forEachPart(c, at + ".content", (part, type, pat) -> {
             switch (type) {
-                case "text" -> {
-                    segments.add(partText(part, pat));
-                    textSeen[0] = true;
-                }
+                case "text" -> texts.add(partText(part, pat));
                 case "image_url" -> {
                     if (++imageCount[0] > maxImages) {
                         throw ApiException.invalid(pat, "too_many_images",
                                 "a request may carry at most " + maxImages + " image(s)");
                     }
                     attached.add(image(part, pat));
-                    segments.add(PLACEHOLDER);
-                    imageAfterText[0] |= textSeen[0];
                 }
                 default -> throw ApiException.invalid(pat + ".type", "unsupported content part type '" + type
                         + "'; expected 'text' or 'image_url'");
             }
         });
-        ImageInput[] imgs = attached.toArray(ImageInput[]::new);
-        if (!imageAfterText[0]) {
-            segments.removeIf(PLACEHOLDER::equals);
-        }
-        return ChatMessage.user(String.join("\n", segments), imgs);
+        return ChatMessage.user(String.join("\n", texts), attached.toArray(ImageInput[]::new));
     }
 
     private interface PartVisitor {

@@ -117,11 +117,10 @@ class ChatCompletionsTest {
     }
 
     @Test
-    void imagesBetweenTextPartsGoWhereTheyStand() {
+    void imagesGoBeforeTheTextWhereverThePartsPutThem() {
         ImageInput a = ImageInput.of(TestModel.image("alpha_badge.png"));
         ImageInput b = ImageInput.of(TestModel.image("portrait_scene.jpg"));
-        Completion expected = engine.chat(List.of(ChatMessage.user("Compare\n<image>\nwith\n<image>", a, b)),
-                greedy(6));
+        Completion expected = engine.chat(List.of(ChatMessage.user("Compare\nwith", a, b)), greedy(6));
         ObjectNode req = Http.object();
         req.put("max_tokens", 6);
         var parts = req.putArray("messages").addObject().put("role", "user").putArray("content");
@@ -134,6 +133,40 @@ class ChatCompletionsTest {
         assertEquals(200, r.status(), r.body());
         assertEquals(expected.text(), r.json().get("choices").get(0).get("message").get("content").asText());
         assertEquals(expected.promptTokenIds().length, r.json().get("usage").get("prompt_tokens").asInt());
+    }
+
+    @Test
+    void imagePlaceholdersInTheTextPlaceTheImages() {
+        ImageInput a = ImageInput.of(TestModel.image("alpha_badge.png"));
+        ImageInput b = ImageInput.of(TestModel.image("portrait_scene.jpg"));
+        String text = "Compare <image> with <image>.";
+        Completion expected = engine.chat(List.of(ChatMessage.user(text, a, b)), greedy(6));
+        Completion prepended = engine.chat(List.of(ChatMessage.user("Compare  with .", a, b)), greedy(6));
+        ObjectNode req = Http.object();
+        req.put("max_tokens", 6);
+        var parts = req.putArray("messages").addObject().put("role", "user").putArray("content");
+        parts.addObject().put("type", "text").put("text", text);
+        parts.addObject().put("type", "image_url").putObject("image_url").put("url", TestModel.dataUri("alpha_badge.png"));
+        parts.addObject().put("type", "image_url").putObject("image_url").put("url", TestModel.dataUri("portrait_scene.jpg"));
+        Http.Reply r = Http.post(chat, req);
+        assertEquals(200, r.status(), r.body());
+        assertEquals(expected.text(), r.json().get("choices").get(0).get("message").get("content").asText());
+        assertEquals(expected.promptTokenIds().length, r.json().get("usage").get("prompt_tokens").asInt());
+        assertFalse(java.util.Arrays.equals(expected.promptTokenIds(), prepended.promptTokenIds()));
+    }
+
+    @Test
+    void textBeforeTheImageEqualsEngineCaption() {
+        Completion expected = engine.caption(ImageInput.of(TestModel.image("photo_board.jpg")), "What is this?",
+                greedy(8));
+        ObjectNode req = Http.object();
+        req.put("max_tokens", 8);
+        var parts = req.putArray("messages").addObject().put("role", "user").putArray("content");
+        parts.addObject().put("type", "text").put("text", "What is this?");
+        parts.addObject().put("type", "image_url").putObject("image_url").put("url", TestModel.dataUri("photo_board.jpg"));
+        Http.Reply r = Http.post(chat, req);
+        assertEquals(200, r.status(), r.body());
+        assertEquals(expected.text(), r.json().get("choices").get(0).get("message").get("content").asText());
     }
 
     @Test
