@@ -31,8 +31,10 @@ import java.util.concurrent.TimeUnit;
                 + "images as data: URIs, streaming), GET /v1/models, GET /health.",
                 "Without --model, serves the bundled demo checkpoint (random weights)."})
 final class ServeCommand implements Callable<Integer> {
-    /** Seconds a client may take to send its request headers and body before the connection is closed. */
+    /** The JDK server's limit (seconds) on receiving a request's headers and body; read once, at its first use. */
     static final String REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    /** The JDK server's limit (seconds) from a received request to its sent response, queueing included. */
+    static final String RESPONSE_TIME_PROPERTY = "sun.net.httpserver.maxRspTime";
 
     @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "Model directory (default: bundled demo).")
     Path model;
@@ -92,6 +94,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most time a client may take to send a request (default: ${DEFAULT-VALUE}).")
     long requestTimeout;
 
+    @Option(names = "--response-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+            description = {"Most time from a received request to its last byte, queueing included; then the "
+                    + "connection is closed (default: ${DEFAULT-VALUE}).",
+                    "Bounds how long a client that stops reading can hold its slot."})
+    long responseTimeout;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors).")
     Integer threads;
 
@@ -127,10 +135,10 @@ final class ServeCommand implements Callable<Integer> {
         Path dir = ModelLocator.orDemo(model, err);
         String name = modelName != null ? modelName : dir.toAbsolutePath().normalize().getFileName().toString();
         ServerOptions options = serverOptions.modelName(name).build();
-        if (System.getProperty(REQUEST_TIME_PROPERTY) == null) {
-            // Read once by the JDK's server: a client that trickles its request in is cut off after this long.
-            System.setProperty(REQUEST_TIME_PROPERTY, Long.toString(requestTimeout));
-        }
+        // The JDK's server has no per-write timeout: these two bound a client that trickles its request in, and
+        // one that stops reading its reply (its request would otherwise block writing and hold its slot).
+        setIfAbsent(REQUEST_TIME_PROPERTY, requestTimeout);
+        setIfAbsent(RESPONSE_TIME_PROPERTY, responseTimeout);
         Thread hook = new Thread(this::shutdownFromSignal, "visionpangu-shutdown");
         try (Engine engine = Engine.load(dir, engineOptions.progress(Progress.to(err)).build());
              OpenAiServer s = start(engine, options)) {
@@ -178,6 +186,12 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    private static void setIfAbsent(String property, long seconds) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Long.toString(seconds));
+        }
+    }
+
     private static OpenAiServer start(Engine engine, ServerOptions options) throws IOException {
         try {
             return OpenAiServer.start(engine, options);
@@ -188,8 +202,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     ServerOptions.Builder serverOptions() {
-        if (requestTimeout < 1) {
-            throw new IllegalArgumentException("--request-timeout must be ≥ 1 second, got " + requestTimeout);
+        if (requestTimeout < 1 || responseTimeout < 1) {
+            throw new IllegalArgumentException("--request-timeout and --response-timeout must be ≥ 1 second");
         }
         ServerOptions.Builder b = ServerOptions.builder().host(host).port(port)
                 .apiKey(apiKey == null || apiKey.isEmpty() ? null : apiKey)

@@ -87,7 +87,7 @@ class VisionPanguStreamingChatModelTest {
         AtomicInteger pieces = new AtomicInteger();
         CompletableFuture<Void> cancelled = new CompletableFuture<>();
         Collector after = new Collector();
-        model.chat(ChatRequest.builder().messages(UserMessage.from("Tell me a very long story."))
+        model.chat(ChatRequest.builder().messages(UserMessage.from("Tell me a long story."))
                 .parameters(ChatRequestParameters.builder().maxOutputTokens(5000).build()).build(),
                 new StreamingChatResponseHandler() {
                     @Override

@@ -6,15 +6,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The bounded queue in front of the engine: at most {@code parallel} requests generate at once and at most
  * {@code queue} more wait, first come first served. A request beyond that is refused at once (429), before its body
- * is read, so memory for request bodies is bounded by {@code (parallel + queue) × maxBodyBytes}.
+ * is read, so memory for request bodies is bounded by {@code (parallel + queue) × maxBodyBytes}. Parsing a body
+ * (JSON, base64 images) briefly takes a few times its size, so at most {@code parallel} bodies are parsed at once.
  */
 final class Admission {
     private final int capacity;
     private final Semaphore turns;
+    private final Semaphore parsing;
     private final Set<Ticket> admitted = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private volatile boolean closed;
@@ -22,6 +25,7 @@ final class Admission {
     Admission(int parallel, int queue) {
         this.capacity = parallel + queue;
         this.turns = new Semaphore(parallel, true);
+        this.parsing = new Semaphore(parallel, true);
     }
 
     /** Admits a request or throws 429 (full) / 503 (shutting down). */
@@ -94,6 +98,23 @@ final class Admission {
         private volatile Thread waiter;
         private volatile boolean running;
         private boolean left;
+
+        /** Runs {@code parse} when one of the {@code parallel} parsing slots is free; 503 on shutdown meanwhile. */
+        <T> T parse(Supplier<T> parse) {
+            waiter = Thread.currentThread();
+            try {
+                parsing.acquire();
+            } catch (InterruptedException e) {
+                throw shuttingDown();
+            } finally {
+                waiter = null;
+            }
+            try {
+                return parse.get();
+            } finally {
+                parsing.release();
+            }
+        }
 
         /** Blocks until this request may generate; 503 if the server shuts down meanwhile. */
         void awaitTurn() {

@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  */
 public final class OpenAiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OpenAiServer.class.getName());
+    /** How long close() waits for cancelled requests to stop, and again for the request threads to end. */
+    private static final long CANCEL_WAIT_MILLIS = 5_000;
 
     private final Engine engine;
     private final ServerOptions options;
@@ -176,7 +178,8 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void chatCompletions(HttpExchange ex) throws IOException {
         try (Admission.Ticket ticket = admission.enter()) {
-            ChatCompletionRequest req = parser.parse(json.parse(HttpIo.readBody(ex, options.maxBodyBytes())));
+            byte[] body = HttpIo.readBody(ex, options.maxBodyBytes());
+            ChatCompletionRequest req = ticket.parse(() -> parser.parse(json.parse(body)));
             ticket.awaitTurn();
             String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
             long now = System.currentTimeMillis() / 1000;
@@ -236,7 +239,8 @@ public final class OpenAiServer implements AutoCloseable {
     /**
      * Graceful shutdown: new requests get 503 and queued ones are refused; running requests get
      * {@link ServerOptions#shutdownGrace()} to finish, then are cancelled (they stop within one token and their
-     * clients get a 503 or an error event); then the listener closes and the request threads end.
+     * clients get a 503 or an error event); then the listener and every connection close (which also frees a
+     * request blocked writing to a client that stopped reading) and the request threads end.
      */
     @Override
     public synchronized void close() {
@@ -249,7 +253,7 @@ public final class OpenAiServer implements AutoCloseable {
         try {
             if (!admission.awaitIdle(options.shutdownGrace().toMillis())) {
                 admission.cancelAll();
-                admission.awaitIdle(TimeUnit.SECONDS.toMillis(30));
+                admission.awaitIdle(CANCEL_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -258,7 +262,7 @@ public final class OpenAiServer implements AutoCloseable {
         http.stop(0);
         threads.shutdown();
         try {
-            if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!threads.awaitTermination(CANCEL_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 threads.shutdownNow();
             }
         } catch (InterruptedException e) {

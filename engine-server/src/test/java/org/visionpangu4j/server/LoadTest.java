@@ -143,7 +143,7 @@ class LoadTest {
     @Test
     void aClientThatDisconnectsMidStreamFreesItsSlot() throws Exception {
         finished.clear();
-        ObjectNode req = Http.chat("Tell me a very long story.", 8000);
+        ObjectNode req = Http.chat("Tell me a long story.", 8000);
         req.put("stream", true);
         try (RawStream s = new RawStream(server.port(), req.toString())) {
             assertEquals(200, s.status());
@@ -162,7 +162,7 @@ class LoadTest {
     @Test
     void aClientThatDisconnectsFromAPlainRequestFreesItsSlot() throws Exception {
         finished.clear();
-        ObjectNode req = Http.chat("Tell me a very long story.", 8000);
+        ObjectNode req = Http.chat("Tell me a long story.", 8000);
         try (RawStream s = new RawStream(server.port(), req.toString())) {
             assertEquals(200, s.status()); // headers go out with the first piece of the reply
         }
@@ -177,7 +177,7 @@ class LoadTest {
     void aFullQueueAnswers429AndRecovers() throws Exception {
         try (Engine e = TestModel.load();
              OpenAiServer tight = OpenAiServer.start(e, ServerOptions.builder().port(0).parallel(1).queue(1).build())) {
-            ObjectNode longStream = Http.chat("Tell me a very long story.", 8000);
+            ObjectNode longStream = Http.chat("Tell me a long story.", 8000);
             longStream.put("stream", true);
             try (RawStream running = new RawStream(tight.port(), longStream.toString())) {
                 assertEquals(200, running.status());

@@ -61,6 +61,20 @@ final class RawStream implements AutoCloseable {
         }
     }
 
+    /** The {@code data:} payloads until the server ends the response (chunk framing lines skipped). */
+    java.util.List<String> remainingEvents() throws IOException {
+        java.util.List<String> events = new java.util.ArrayList<>();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.startsWith("data: ")) {
+                events.add(line.substring("data: ".length()));
+            }
+            if (line.equals("0")) { // the last chunk of a chunked body
+                break;
+            }
+        }
+        return events;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -14,10 +14,14 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,12 +62,16 @@ class ShutdownTest {
     @Test
     void afterTheGracePeriodRunningRequestsAreCancelledAndQueuedOnesRefused() throws Exception {
         OpenAiServer server = OpenAiServer.start(engine, ServerOptions.builder().port(0).parallel(1).queue(2)
-                .shutdownGrace(Duration.ofMillis(200)).build());
+                .shutdownGrace(Duration.ZERO).build());
         URI chat = URI.create(server.baseUri() + "/chat/completions");
-        ObjectNode longStream = Http.chat("Tell me a very long story.", 8000);
+        ObjectNode longStream = Http.chat("Tell me a long story.", 8000);
         longStream.put("stream", true);
-        CompletableFuture<Http.Reply> streamed = CompletableFuture.supplyAsync(() -> Http.post(chat, longStream));
-        LoadTest.waitUntil(() -> server.running() == 1);
+        // Headers come with the first piece of the reply: from then on the stream has started.
+        HttpResponse<Stream<String>> streamed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(chat)
+                .POST(HttpRequest.BodyPublishers.ofString(longStream.toString())).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, streamed.statusCode());
+        CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> streamed.body().toList());
         CompletableFuture<Http.Reply> queued = CompletableFuture.supplyAsync(
                 () -> Http.post(chat, Http.chat("Hello", 2)));
         LoadTest.waitUntil(() -> server.inFlight() == 2);
@@ -77,16 +85,37 @@ class ShutdownTest {
         assertEquals(503, q.status(), q.body());
         assertEquals("shutting_down", q.json().get("error").get("code").asText());
         // The stream had started: it ends with an error event instead of [DONE].
-        Http.Reply s = streamed.get(30, TimeUnit.SECONDS);
-        assertEquals(200, s.status());
-        List<String> events = s.events();
-        assertFalse(events.contains("[DONE]"));
+        List<String> events = lines.get(30, TimeUnit.SECONDS).stream().filter(l -> l.startsWith("data: "))
+                .map(l -> l.substring("data: ".length())).toList();
+        assertFalse(events.contains("[DONE]"), events.size() + " events");
         JsonNode last = new Http.Reply(200, "", events.getLast()).json();
         assertEquals("shutting_down", last.get("error").get("code").asText());
         assertRefused(server.port());
         // The engine is the caller's and still works.
         assertFalse(engine.chat(List.of(ChatMessage.user("Hi")), GenerationOptions.builder().maxNewTokens(2).build())
                 .text().isEmpty());
+    }
+
+    /** A client that stops reading may block its request in a socket write; close() still ends it promptly. */
+    @Test
+    void aClientThatStopsReadingDoesNotHoldUpClose() throws Exception {
+        OpenAiServer server = OpenAiServer.start(engine, ServerOptions.builder().port(0)
+                .shutdownGrace(Duration.ZERO).build());
+        ObjectNode longStream = Http.chat("Tell me a long story.", 8000);
+        longStream.put("stream", true);
+        try (RawStream stalled = new RawStream(server.port(), longStream.toString())) {
+            assertEquals(200, stalled.status());
+            stalled.readEvents(2);
+            // The server writes on until the socket buffers are full (on loopback they may hold the whole reply).
+            Thread.sleep(300);
+            long t0 = System.nanoTime();
+            server.close();
+            long closeMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(closeMillis < 15_000, "close took " + closeMillis + " ms");
+            assertEquals(0, server.inFlight());
+            assertFalse(stalled.remainingEvents().contains("[DONE]"));
+        }
+        assertRefused(server.port());
     }
 
     @Test
