@@ -12,6 +12,7 @@ import org.visionpangu4j.vision.image.ImageInputException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,8 +56,8 @@ public final class OpenAiServer implements AutoCloseable {
         this.json = new OpenAiJson(options.maxBodyBytes());
         this.parser = new ChatRequestParser(options);
         this.keyDigest = options.apiKey() == null ? null : sha256(options.apiKey());
-        this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("visionpangu-http-", 0).factory());
         this.http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+        this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("visionpangu-http-", 0).factory());
         http.setExecutor(threads);
         http.createContext("/", this::handle);
         http.start();
@@ -100,16 +101,27 @@ public final class OpenAiServer implements AutoCloseable {
     // ---- routing --------------------------------------------------------------------------------------------
 
     private void handle(HttpExchange ex) {
-        try (ex) {
-            try {
-                route(ex);
-            } catch (ApiException e) {
-                HttpIo.sendError(ex, e);
-            }
+        try {
+            route(ex);
+        } catch (ApiException e) {
+            trySend(ex, e);
         } catch (IOException e) {
-            // The client went away while we wrote; nothing to tell it.
+            // The client went away while we read or wrote; nothing to tell it.
         } catch (RuntimeException e) {
+            // A bug, not the request's fault: say so if nothing was sent yet.
             LOG.log(System.Logger.Level.ERROR, "request failed", e);
+            trySend(ex, new ApiException(500, "server_error", null, null,
+                    "internal error: " + e.getClass().getSimpleName()));
+        } finally {
+            ex.close();
+        }
+    }
+
+    private static void trySend(HttpExchange ex, ApiException e) {
+        try {
+            HttpIo.sendError(ex, e);
+        } catch (IOException | RuntimeException ignored) {
+            // The response had started, or the client is gone.
         }
     }
 
@@ -134,7 +146,7 @@ public final class OpenAiServer implements AutoCloseable {
             HttpIo.send(ex, 200, OpenAiJson.models(options.modelName(), created));
         } else {
             requireMethod(method, "GET");
-            String id = java.net.URLDecoder.decode(path.substring("/v1/models/".length()), StandardCharsets.UTF_8);
+            String id = URLDecoder.decode(path.substring("/v1/models/".length()), StandardCharsets.UTF_8);
             if (!id.equals(options.modelName())) {
                 throw new ApiException(404, ApiException.INVALID_REQUEST, "model", "model_not_found",
                         "the model '" + id + "' does not exist; this server serves '" + options.modelName() + "'");

@@ -1,5 +1,6 @@
 package org.visionpangu4j.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.TextListener;
@@ -7,6 +8,7 @@ import org.visionpangu4j.llm.generate.CancellationToken;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The response to one chat completion, fed by the engine as the reply grows. Nothing is sent until the first
@@ -150,6 +152,10 @@ abstract sealed class Reply implements TextListener permits Reply.Json, Reply.Ss
 
     /** {@code stream: true}: server-sent {@code chat.completion.chunk} events ending in {@code data: [DONE]}. */
     static final class Sse extends Reply {
+        private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
         private final boolean includeUsage;
 
         Sse(HttpExchange exchange, CancellationToken cancel, String id, long created, String model,
@@ -180,7 +186,7 @@ abstract sealed class Reply implements TextListener permits Reply.Json, Reply.Ss
             if (includeUsage) {
                 event(OpenAiJson.usageChunk(id, created, model, c));
             }
-            out().write("data: [DONE]\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out().write(DONE);
             out().close();
         }
 
@@ -196,15 +202,12 @@ abstract sealed class Reply implements TextListener permits Reply.Json, Reply.Ss
             out().close();
         }
 
-        private void event(com.fasterxml.jackson.databind.JsonNode data) throws IOException {
+        private void event(JsonNode data) throws IOException {
             byte[] json = OpenAiJson.bytes(data);
             OutputStream o = out();
             o.write(DATA);
             o.write(json);
             o.write(END);
         }
-
-        private static final byte[] DATA = "data: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        private static final byte[] END = "\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

@@ -188,6 +188,27 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void anEmptyReplyStillStreamsItsRoleFinishAndDone() {
+        String full = engine.chat(List.of(ChatMessage.user("Hello")), greedy(8)).text();
+        ObjectNode req = Http.chat("Hello", 8);
+        req.put("stop", full.substring(0, 1)); // cuts the reply before its first character
+        Http.Reply plain = Http.post(chat, req);
+        assertEquals(200, plain.status(), plain.body());
+        assertEquals("", plain.json().get("choices").get(0).get("message").get("content").asText());
+        assertEquals("stop", plain.json().get("choices").get(0).get("finish_reason").asText());
+        req.put("stream", true);
+        Http.Reply streamed = Http.post(chat, req);
+        assertEquals(200, streamed.status(), streamed.body());
+        List<String> events = streamed.events();
+        assertEquals(3, events.size(), events.toString());
+        JsonNode role = Http.JSON.valueToTree(parse(events.get(0))).get("choices").get(0);
+        assertEquals("assistant", role.get("delta").get("role").asText());
+        JsonNode last = Http.JSON.valueToTree(parse(events.get(1))).get("choices").get(0);
+        assertEquals("stop", last.get("finish_reason").asText());
+        assertEquals("[DONE]", events.get(2));
+    }
+
+    @Test
     void seededSamplingIsReproducible() {
         ObjectNode req = Http.chat("Say something.", 8);
         req.put("temperature", 0.9);
