@@ -190,27 +190,36 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void chatCompletions(HttpExchange ex) throws IOException {
         try (Admission.Ticket ticket = admission.enter()) {
-            byte[] body = HttpIo.readBody(ex, options.maxBodyBytes());
-            ChatCompletionRequest req = ticket.parse(() -> parser.parse(json.parse(body)));
-            ticket.awaitTurn();
-            String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-            long now = System.currentTimeMillis() / 1000;
-            Reply reply = req.stream()
-                    ? new Reply.Sse(ex, ticket.cancel(), id, now, options.modelName(), req.includeUsage())
-                    : new Reply.Json(ex, ticket.cancel(), id, now, options.modelName());
-            Completion c;
             try {
-                c = engine.chat(req.messages(), req.options(), reply, ticket.cancel());
-            } catch (RuntimeException e) {
-                reply.fail(toApiError(e));
-                return;
+                generate(ex, ticket);
+            } catch (ApiException e) {
+                // Sent while the ticket is held: close() waits for admitted requests before it closes connections.
+                HttpIo.sendError(ex, e);
             }
-            finished.accept(c);
-            if (c.stopReason() != StopReason.CANCELLED) {
-                reply.complete(c);
-            } else if (!reply.clientLeft()) {
-                reply.fail(Admission.shuttingDown()); // cancelled by close(), not by the client
-            }
+        }
+    }
+
+    private void generate(HttpExchange ex, Admission.Ticket ticket) throws IOException {
+        byte[] body = HttpIo.readBody(ex, options.maxBodyBytes());
+        ChatCompletionRequest req = ticket.parse(() -> parser.parse(json.parse(body)));
+        ticket.awaitTurn();
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        long now = System.currentTimeMillis() / 1000;
+        Reply reply = req.stream()
+                ? new Reply.Sse(ex, ticket.cancel(), id, now, options.modelName(), req.includeUsage())
+                : new Reply.Json(ex, ticket.cancel(), id, now, options.modelName());
+        Completion c;
+        try {
+            c = engine.chat(req.messages(), req.options(), reply, ticket.cancel());
+        } catch (RuntimeException e) {
+            reply.fail(toApiError(e));
+            return;
+        }
+        finished.accept(c);
+        if (c.stopReason() != StopReason.CANCELLED) {
+            reply.complete(c);
+        } else if (!reply.clientLeft()) {
+            reply.fail(Admission.shuttingDown()); // cancelled by close(), not by the client
         }
     }
 
