@@ -1,10 +1,9 @@
 package org.visionpangu4j.bench;
 
-import org.visionpangu4j.cli.bench.RandomCheckpoint;
-import org.visionpangu4j.core.config.ConfigParser;
-import org.visionpangu4j.core.config.LlmConfig;
+import org.visionpangu4j.bench.e2e.RandomCheckpoint;
 import org.visionpangu4j.core.parallel.WorkerPool;
-import org.visionpangu4j.core.safetensors.Checkpoint;
+import org.visionpangu4j.EngineOptions;
+import org.visionpangu4j.model.MultimodalModel;
 import org.visionpangu4j.kernels.KvCache;
 import org.visionpangu4j.kernels.Simd;
 import org.visionpangu4j.kernels.VectorMath;
@@ -12,7 +11,6 @@ import org.visionpangu4j.kernels.WeightFormat;
 import org.visionpangu4j.llm.model.Decoder;
 import org.visionpangu4j.llm.model.Session;
 import org.visionpangu4j.llm.model.SessionOptions;
-import org.visionpangu4j.llm.model.WeightFormats;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,22 +59,22 @@ public final class DecoderBench {
         if (!existed) {
             System.out.printf("wrote %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
         }
-        LlmConfig llm = ConfigParser.parse(dir).llm();
         System.out.printf("JDK %s, %d cores, SIMD %s; prompt %d tokens, decode %d tokens, best of %d%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), Simd.describe(), prompt, tokens, repeats);
         System.out.println("format  threads  load_s  weights_GB  prefill_tok/s  decode_tok/s");
         for (String f : formats) {
             WeightFormat format = WeightFormat.parse(f);
-            try (Checkpoint ckpt = Checkpoint.open(dir)) {
-                long l0 = System.nanoTime();
-                Decoder decoder;
-                try {
-                    decoder = Decoder.load(ckpt, llm,
-                            format == WeightFormat.BF16 ? WeightFormats.asStored() : WeightFormats.all(format));
-                } catch (UnsupportedOperationException e) {
-                    System.out.printf("%-7s skipped: %s%n", f, e.getMessage());
-                    continue;
-                }
+            long l0 = System.nanoTime();
+            MultimodalModel model;
+            try {
+                model = MultimodalModel.load(dir, new MultimodalModel.LoadSettings(threads[threads.length - 1],
+                        format == WeightFormat.BF16 ? null : format, null, EngineOptions.Residency.MAPPED, 0), m -> { });
+            } catch (UnsupportedOperationException | org.visionpangu4j.core.VisionPanguException e) {
+                System.out.printf("%-7s skipped: %s%n", f, e.getMessage());
+                continue;
+            }
+            try (model) {
+                Decoder decoder = model.decoder();
                 double loadS = (System.nanoTime() - l0) / 1e9;
                 for (int t : threads) {
                     try (WorkerPool pool = new WorkerPool(t)) {

@@ -1,14 +1,12 @@
 package org.visionpangu4j.bench;
 
-import org.visionpangu4j.cli.bench.RandomCheckpoint;
-import org.visionpangu4j.core.config.ConfigParser;
-import org.visionpangu4j.core.config.ModelConfig;
+import org.visionpangu4j.bench.e2e.RandomCheckpoint;
 import org.visionpangu4j.core.parallel.WorkerPool;
-import org.visionpangu4j.core.safetensors.Checkpoint;
+import org.visionpangu4j.EngineOptions;
+import org.visionpangu4j.model.MultimodalModel;
 import org.visionpangu4j.kernels.Simd;
 import org.visionpangu4j.kernels.WeightFormat;
 import org.visionpangu4j.vision.model.VisionModel;
-import org.visionpangu4j.vision.model.VisionOptions;
 import org.visionpangu4j.vision.preprocess.PixelValues;
 
 import java.nio.file.Files;
@@ -56,24 +54,25 @@ public final class VisionBench {
         if (!existed) {
             System.out.printf("wrote %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
         }
-        ModelConfig cfg = ConfigParser.parse(dir);
-        PixelValues pv = randomTiles(tiles, cfg.tileSize());
+        int tileSize = RandomCheckpoint.Shape.visionPangu().tileSize();
+        PixelValues pv = randomTiles(tiles, tileSize);
         System.out.printf("JDK %s, %d cores, SIMD %s; %d tile(s) of %d px, best of %d after 1 warm-up%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), Simd.describe(), tiles, cfg.tileSize(),
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), Simd.describe(), tiles, tileSize,
                 repeats);
         System.out.println("format  threads  load_s  s/encode  s/tile  cpu_s/tile");
         for (String f : formats) {
             WeightFormat format = WeightFormat.parse(f);
-            try (Checkpoint ckpt = Checkpoint.open(dir)) {
-                long l0 = System.nanoTime();
-                VisionModel vm;
-                try {
-                    vm = VisionModel.load(ckpt, cfg,
-                            format == WeightFormat.BF16 ? VisionOptions.asStored() : VisionOptions.all(format));
-                } catch (UnsupportedOperationException e) {
-                    System.out.printf("%-7s skipped: %s%n", f, e.getMessage());
-                    continue;
-                }
+            long l0 = System.nanoTime();
+            MultimodalModel model;
+            try {
+                model = MultimodalModel.load(dir, new MultimodalModel.LoadSettings(threads[threads.length - 1], null,
+                        format == WeightFormat.BF16 ? null : format, EngineOptions.Residency.MAPPED, 0), m -> { });
+            } catch (UnsupportedOperationException | org.visionpangu4j.core.VisionPanguException e) {
+                System.out.printf("%-7s skipped: %s%n", f, e.getMessage());
+                continue;
+            }
+            try (model) {
+                VisionModel vm = model.vision();
                 double loadS = (System.nanoTime() - l0) / 1e9;
                 for (int t : threads) {
                     try (WorkerPool pool = new WorkerPool(t)) {

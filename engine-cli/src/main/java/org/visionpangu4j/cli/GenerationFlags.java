@@ -4,9 +4,9 @@ import org.visionpangu4j.ChatMessage;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.EngineOptions;
-import org.visionpangu4j.kernels.KvCache;
-import org.visionpangu4j.kernels.WeightFormat;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
+import org.visionpangu4j.KvCacheType;
+import org.visionpangu4j.WeightFormat;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -147,10 +147,10 @@ final class GenerationFlags {
         };
     }
 
-    static KvCache.Type parseKv(String s) {
+    static KvCacheType parseKv(String s) {
         return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "f32" -> KvCache.Type.F32;
-            case "int8", "i8" -> KvCache.Type.INT8;
+            case "f32" -> KvCacheType.F32;
+            case "int8", "i8" -> KvCacheType.INT8;
             default -> throw new IllegalArgumentException("--kv must be f32 or int8, got '" + s + "'");
         };
     }

@@ -7,9 +7,11 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 
 /**
- * The {@code visionpangu} command. Subcommands live in this package, one class each. A failure prints one line
+ * The {@code visionpangu} command. Subcommands live in this package, one class each, plus those other modules
+ * provide ({@link CommandProvider}: {@code bench} from engine-bench). A failure prints one line
  * on stderr ({@code visionpangu: error: ...}) and exits non-zero: 1 for a failed run, 2 for a bad command line;
  * {@code --verbose} adds the stack trace.
  */
@@ -17,9 +19,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Pure-Java CPU inference for the VisionPangu vision-language model.",
-        subcommands = {CaptionCommand.class, ChatCommand.class, ServeCommand.class, TokenizeCommand.class, InfoCommand.class,
-                BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {CaptionCommand.class, ChatCommand.class, ServeCommand.class, TokenizeCommand.class,
+                InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -44,6 +45,12 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams and returns the exit code (in-process, for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cmd = new CommandLine(new Main());
+        for (CommandProvider p : ServiceLoader.load(CommandProvider.class)) {
+            cmd.addSubcommand(p.command());
+        }
+        if (!cmd.getSubcommands().containsKey("bench")) {
+            cmd.addSubcommand(new BenchUnavailable());
+        }
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setParameterExceptionHandler((ex, a) -> {

@@ -3,8 +3,7 @@ package org.visionpangu4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.visionpangu4j.core.VisionPanguException;
-import org.visionpangu4j.llm.tokenizer.SentencePieceTokenizer;
-import org.visionpangu4j.llm.tokenizer.Tokenizer;
+import org.visionpangu4j.ModelTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +44,7 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Tokenizer tok = SentencePieceTokenizer.load(ModelLocator.require(model));
+        ModelTokenizer tok = ModelTokenizer.load(ModelLocator.require(model));
         if (input.text != null) {
             out.println(ids(tok, input.text));
         } else {
@@ -74,7 +73,7 @@ final class TokenizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String ids(Tokenizer tok, String text) {
+    private static String ids(ModelTokenizer tok, String text) {
         ArrayNode a = Results.JSON.createArrayNode();
         for (int id : tok.encode(text)) {
             a.add(id);

@@ -131,15 +131,9 @@ public abstract class WeightMatrix {
 
     /**
      * {@code t} in {@code format}: a view when the format is how it is stored, otherwise converted into memory
-     * allocated from {@code arena} (quantized at load) using a shared loader pool of all processors.
-     * The arena must be shared ({@link Arena#ofShared}, {@link Arena#ofAuto} or global): pool threads write and
-     * read the memory.
+     * allocated from {@code arena} (quantized at load) on {@code pool}'s threads. The arena must be shared
+     * ({@link Arena#ofShared}, {@link Arena#ofAuto} or global): pool threads write and read the memory.
      */
-    public static WeightMatrix of(Tensor t, WeightFormat format, Arena arena) {
-        return of(t, format, arena, LoaderPool.get());
-    }
-
-    /** As {@link #of(Tensor, WeightFormat, Arena)}, converting on {@code pool}'s threads. */
     public static WeightMatrix of(Tensor t, WeightFormat format, Arena arena, WorkerPool pool) {
         WeightMatrix stored = wrap(t);
         if (stored.format() == format) {
@@ -158,26 +152,19 @@ public abstract class WeightMatrix {
      * into {@code ckpt.arena()} from a temporary mapping that is unmapped right after, so the source bytes do not
      * stay in the process's resident memory next to their converted copy (nor get copied to anonymous memory).
      * {@code check} sees the tensor before anything is wrapped or converted (shape and dtype checks with errors
-     * that name it) and returns it.
+     * that name it) and returns it. Conversion runs on {@code pool}, the caller's threads: the kernels keep no
+     * pool of their own.
      */
-    public static WeightMatrix load(Checkpoint ckpt, String name, WeightFormat format, UnaryOperator<Tensor> check) {
+    public static WeightMatrix load(Checkpoint ckpt, String name, WeightFormat format, UnaryOperator<Tensor> check,
+                                    WorkerPool pool) {
         if (format == null || format == WeightFormat.asStored(ckpt.dtype(name))) {
             return wrap(check.apply(ckpt.tensor(name)));
         }
-        return ckpt.withTemporaryMapping(name, t -> of(check.apply(t), format, ckpt.arena()));
+        return ckpt.withTemporaryMapping(name, t -> of(check.apply(t), format, ckpt.arena(), pool));
     }
 
     @Override
     public String toString() {
         return name + " " + format() + "[" + rows + ", " + cols + "]";
-    }
-
-    /** One pool for load-time conversion when the caller passes none; started on first use, daemon threads. */
-    private static final class LoaderPool {
-        private static final WorkerPool POOL = WorkerPool.ofAvailableProcessors();
-
-        static WorkerPool get() {
-            return POOL;
-        }
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.visionpangu4j.core.ModelFormatException;
+import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.safetensors.SafeTensorsWriter;
 import org.visionpangu4j.core.tensor.DType;
@@ -29,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it is the checkpoint's own view.
  */
 class WeightMatrixLoadTest {
+    private static final WorkerPool POOL = new WorkerPool(2);
+
     @TempDir
     Path dir;
 
@@ -66,9 +69,9 @@ class WeightMatrixLoadTest {
     void convertedFromATemporaryMappingEqualsConvertedFromTheMapping(WeightFormat format) throws IOException {
         Path file = model().resolve(Checkpoint.SINGLE);
         try (Checkpoint mapped = Checkpoint.open(dir); Checkpoint fresh = Checkpoint.open(dir)) {
-            WeightMatrix want = WeightMatrix.of(mapped.tensor("w"), format, mapped.arena());
+            WeightMatrix want = WeightMatrix.of(mapped.tensor("w"), format, mapped.arena(), POOL);
             long before = mappings(file);
-            WeightMatrix got = WeightMatrix.load(fresh, "w", format, UnaryOperator.identity());
+            WeightMatrix got = WeightMatrix.load(fresh, "w", format, UnaryOperator.identity(), POOL);
             assertSameBits(want, got);
             assertEquals(before, mappings(file), "the temporary mapping is gone");
             assertTrue(fresh.inUse().isEmpty(), "a converted tensor is not in use");
@@ -79,10 +82,10 @@ class WeightMatrixLoadTest {
     void anonymousMemoryNeverCopiesAConvertedTensor() {
         model();
         try (Checkpoint mapped = Checkpoint.open(dir); Checkpoint anon = Checkpoint.openInAnonymousMemory(dir)) {
-            assertSameBits(WeightMatrix.of(mapped.tensor("w"), WeightFormat.Q8_0, mapped.arena()),
-                    WeightMatrix.load(anon, "w", WeightFormat.Q8_0, UnaryOperator.identity()));
+            assertSameBits(WeightMatrix.of(mapped.tensor("w"), WeightFormat.Q8_0, mapped.arena(), POOL),
+                    WeightMatrix.load(anon, "w", WeightFormat.Q8_0, UnaryOperator.identity(), POOL));
             assertTrue(anon.inUse().isEmpty());
-            WeightMatrix stored = WeightMatrix.load(anon, "w", null, UnaryOperator.identity());
+            WeightMatrix stored = WeightMatrix.load(anon, "w", null, UnaryOperator.identity(), POOL);
             assertEquals(Set.of("w"), anon.inUse(), "as stored, it is copied and held");
             assertFalse(anon.tensor("w").data().isMapped());
             assertSameBits(WeightMatrix.wrap(mapped.tensor("w")), stored);
@@ -94,7 +97,7 @@ class WeightMatrixLoadTest {
         model();
         try (Checkpoint c = Checkpoint.open(dir)) {
             for (WeightFormat f : new WeightFormat[]{null, WeightFormat.BF16}) {
-                WeightMatrix w = WeightMatrix.load(c, "w", f, UnaryOperator.identity());
+                WeightMatrix w = WeightMatrix.load(c, "w", f, UnaryOperator.identity(), POOL);
                 assertEquals(WeightFormat.BF16, w.format());
                 assertSame(c.tensor("w").data().scope(), c.arena().scope());
                 assertEquals(c.tensor("w").getFloat(7), w.get(0, 7));
@@ -109,9 +112,9 @@ class WeightMatrixLoadTest {
         try (Checkpoint c = Checkpoint.open(dir)) {
             UnaryOperator<Tensor> wrongShape = t -> t.expectShape(160, 48);
             ModelFormatException e = assertThrows(ModelFormatException.class,
-                    () -> WeightMatrix.load(c, "w", WeightFormat.Q4_0, wrongShape));
+                    () -> WeightMatrix.load(c, "w", WeightFormat.Q4_0, wrongShape, POOL));
             assertTrue(e.getMessage().contains("tensor w has shape [48, 160]"), e.getMessage());
-            assertThrows(ModelFormatException.class, () -> WeightMatrix.load(c, "w", null, wrongShape));
+            assertThrows(ModelFormatException.class, () -> WeightMatrix.load(c, "w", null, wrongShape, POOL));
         }
     }
 }

@@ -17,8 +17,8 @@ import org.visionpangu4j.ChatMessage;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.ImageInput;
-import org.visionpangu4j.llm.generate.GenerationOptions;
-import org.visionpangu4j.llm.generate.StopReason;
+import org.visionpangu4j.GenerationOptions;
+import org.visionpangu4j.StopReason;
 
 import java.net.URI;
 import java.nio.file.Path;

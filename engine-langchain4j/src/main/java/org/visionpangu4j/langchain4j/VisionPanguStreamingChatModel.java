@@ -11,9 +11,9 @@ import dev.langchain4j.model.chat.response.StreamingHandle;
 import org.visionpangu4j.ChatMessage;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
-import org.visionpangu4j.llm.generate.CancellationToken;
-import org.visionpangu4j.llm.generate.GenerationOptions;
-import org.visionpangu4j.llm.generate.StopReason;
+import org.visionpangu4j.CancellationToken;
+import org.visionpangu4j.GenerationOptions;
+import org.visionpangu4j.StopReason;
 
 import java.util.List;
 

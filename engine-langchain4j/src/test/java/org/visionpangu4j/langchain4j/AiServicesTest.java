@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.visionpangu4j.ChatMessage;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

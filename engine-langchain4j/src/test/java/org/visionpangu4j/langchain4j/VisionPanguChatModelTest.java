@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.visionpangu4j.ChatMessage;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
-import org.visionpangu4j.llm.generate.GenerationOptions;
-import org.visionpangu4j.vision.image.ImageInputException;
+import org.visionpangu4j.GenerationOptions;
+import org.visionpangu4j.core.ImageInputException;
 
 import java.util.List;
 

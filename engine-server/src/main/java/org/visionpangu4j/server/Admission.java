@@ -1,6 +1,6 @@
 package org.visionpangu4j.server;
 
-import org.visionpangu4j.llm.generate.CancellationToken;
+import org.visionpangu4j.CancellationToken;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,7 @@
 package org.visionpangu4j.server;
 
 import org.visionpangu4j.ChatMessage;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 
 import java.util.List;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import org.visionpangu4j.ChatMessage;
 import org.visionpangu4j.ImageInput;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.visionpangu4j.Completion;
-import org.visionpangu4j.llm.generate.StopReason;
+import org.visionpangu4j.StopReason;
 
 import java.io.IOException;
 

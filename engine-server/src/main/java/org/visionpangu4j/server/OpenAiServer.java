@@ -5,9 +5,9 @@ import com.sun.net.httpserver.HttpServer;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.core.VisionPanguException;
-import org.visionpangu4j.llm.generate.StopReason;
-import org.visionpangu4j.llm.model.ContextOverflowException;
-import org.visionpangu4j.vision.image.ImageInputException;
+import org.visionpangu4j.StopReason;
+import org.visionpangu4j.core.ContextOverflowException;
+import org.visionpangu4j.core.ImageInputException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.TextListener;
-import org.visionpangu4j.llm.generate.CancellationToken;
+import org.visionpangu4j.CancellationToken;
 
 import java.io.IOException;
 import java.io.OutputStream;

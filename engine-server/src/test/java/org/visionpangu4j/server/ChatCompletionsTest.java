@@ -9,7 +9,7 @@ import org.visionpangu4j.ChatMessage;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.ImageInput;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 
 import java.net.URI;
 import java.util.List;

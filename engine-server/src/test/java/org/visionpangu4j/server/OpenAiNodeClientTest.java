@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.ImageInput;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.visionpangu4j.ChatMessage;
 import org.visionpangu4j.Engine;
-import org.visionpangu4j.llm.generate.GenerationOptions;
+import org.visionpangu4j.GenerationOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

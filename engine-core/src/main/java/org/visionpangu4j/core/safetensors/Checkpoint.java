@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -293,6 +294,49 @@ public final class Checkpoint implements AutoCloseable {
         MemorySegment bytes = MemorySegment.ofArray(new byte[(int) n]);
         read(s, bytes);
         return new Tensor(name, s.entry().dtype(), s.entry().shape(), bytes.asReadOnly());
+    }
+
+    /**
+     * The row blocks {@code parts} (same dtype, same trailing dimensions) stacked in order into one tensor, copied
+     * with plain reads into this checkpoint's arena: for layouts that store pieces of one parameter apart (q, k and
+     * v of a fused qkv). Named after the parts, joined with {@code +}; none of the parts becomes in use.
+     */
+    public Tensor stackRows(List<String> parts) {
+        checkOpen();
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to stack");
+        }
+        SafeTensorsFile.Entry first = source(parts.get(0)).entry();
+        long[] shape = first.shape().clone();
+        if (shape.length == 0) {
+            throw new ModelFormatException(dir + ": tensor '" + first.name() + "' is a scalar; cannot stack rows");
+        }
+        long bytes = 0;
+        long rows = 0;
+        for (String p : parts) {
+            SafeTensorsFile.Entry e = source(p).entry();
+            long[] s = e.shape();
+            boolean sameTail = s.length == shape.length;
+            for (int i = 1; sameTail && i < s.length; i++) {
+                sameTail = s[i] == shape[i];
+            }
+            if (e.dtype() != first.dtype() || !sameTail) {
+                throw new ModelFormatException(dir + ": tensors " + parts + " cannot be stacked: '" + p + "' is "
+                        + e.dtype() + java.util.Arrays.toString(s) + ", '" + first.name() + "' is " + first.dtype()
+                        + java.util.Arrays.toString(first.shape()));
+            }
+            rows += s[0];
+            bytes += e.byteSize();
+        }
+        shape[0] = rows;
+        MemorySegment out = arena.allocate(Math.max(1, bytes), 64).asSlice(0, bytes);
+        long off = 0;
+        for (String p : parts) {
+            Source s = source(p);
+            read(s, out.asSlice(off, s.entry().byteSize()));
+            off += s.entry().byteSize();
+        }
+        return new Tensor(String.join("+", parts), first.dtype(), shape, out.asReadOnly());
     }
 
     /** Reads the tensor's bytes from its file into new anonymous memory of this checkpoint's arena. */

@@ -2,11 +2,10 @@ package org.visionpangu4j.llm.chat;
 
 import org.visionpangu4j.core.ModelFormatException;
 import org.visionpangu4j.core.UnsupportedModelException;
-import org.visionpangu4j.core.config.ModelConfig;
 
 import java.util.List;
 
-/** Chooses the chat template named by {@code config.json}'s {@code template}. */
+/** The chat templates by the name a config gives them ({@code config.json}'s {@code template}). */
 public final class ChatTemplates {
     private static final List<String> SUPPORTED = List.of(OpenPanguTemplate.NAME);
 
@@ -23,11 +22,6 @@ public final class ChatTemplates {
         }
         throw new UnsupportedModelException("chat template '" + name + "' (config.json 'template') is not supported;"
                 + " supported templates: " + SUPPORTED);
-    }
-
-    /** The template of a parsed {@code config.json}. */
-    public static ChatTemplate forConfig(ModelConfig config) {
-        return forName(config.template());
     }
 
     public static List<String> supported() {

@@ -28,7 +28,7 @@ public final class Sampler {
     private final long[] keys;     // candidates: (order-preserving logit bits, ~id), see key()
     private final double[] weights; // unnormalised probabilities of the candidates
 
-    public Sampler(GenerationOptions o, int vocab) {
+    public Sampler(GenerationSettings o, int vocab) {
         this.vocab = vocab;
         this.greedy = o.greedy();
         this.invTemperature = o.greedy() ? 0 : 1.0 / o.temperature();

@@ -1,14 +1,14 @@
 package org.visionpangu4j.llm.generate;
 
-/** Why generation ended. */
+/** Why generation ended; decided by {@link StopCondition} (and the loop, for a full context). */
 public enum StopReason {
     /** A stop token id was sampled (the template's end token); it is not part of the generated tokens. */
     EOS,
-    /** The caller's {@link TokenListener} returned false (e.g. its stop-string matcher fired). */
+    /** The reply text reached one of the stop strings; the text is cut before it. */
     STOP_STRING,
-    /** {@link GenerationOptions#maxNewTokens()} tokens were generated. */
+    /** {@link GenerationSettings#maxNewTokens()} tokens were generated. */
     MAX_TOKENS,
-    /** The {@link CancellationToken} was cancelled. */
+    /** The caller cancelled. */
     CANCELLED,
     /** The session's context is full: no position left to feed the last token. */
     CONTEXT_FULL

@@ -1,6 +1,5 @@
 package org.visionpangu4j.llm.model;
 
-import org.visionpangu4j.core.config.LlmConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.kernels.Activations;
@@ -11,7 +10,8 @@ import org.visionpangu4j.kernels.RopeTable;
 import org.visionpangu4j.kernels.WeightMatrix;
 
 /**
- * The openPangu-Embedded decoder (architecture.md §1.2): weights plus the forward math. Immutable and safe to
+ * A Llama-style decoder (openPangu-Embedded, Qwen2; docs/design.md, "Decoder"): weights plus the forward math. The
+ * flavours differ only in their config (which projections carry a bias, θ, ε). Immutable and safe to
  * share between threads; everything that changes while a sequence runs lives in its {@link Session}.
  *
  * <pre>
@@ -26,7 +26,7 @@ import org.visionpangu4j.kernels.WeightMatrix;
  */
 public final class Decoder {
     private final DecoderWeights weights;
-    private final LlmConfig cfg;
+    private final DecoderConfig cfg;
     private final RopeTable rope;
     private final float eps;
     private final int hidden;
@@ -39,9 +39,13 @@ public final class Decoder {
         this.hidden = cfg.hiddenSize();
     }
 
-    /** Loads the decoder from {@code ckpt} with each tensor group in the format {@code formats} asks for. */
-    public static Decoder load(Checkpoint ckpt, LlmConfig cfg, WeightFormats formats) {
-        return new Decoder(DecoderWeights.load(ckpt, cfg, formats));
+    /**
+     * Loads the decoder from {@code ckpt} (tensors where {@code names} says) with each tensor group in the format
+     * {@code formats} asks for, converting on {@code pool}.
+     */
+    public static Decoder load(Checkpoint ckpt, DecoderTensorNames names, DecoderConfig cfg, WeightFormats formats,
+                               WorkerPool pool) {
+        return new Decoder(DecoderWeights.load(ckpt, names, cfg, formats, pool));
     }
 
     /** A new sequence with default options (4096 positions, F32 KV cache). */
@@ -58,7 +62,7 @@ public final class Decoder {
         return weights;
     }
 
-    public LlmConfig config() {
+    public DecoderConfig config() {
         return cfg;
     }
 

@@ -1,7 +1,7 @@
 package org.visionpangu4j.llm.model;
 
 import org.visionpangu4j.core.ModelFormatException;
-import org.visionpangu4j.core.config.LlmConfig;
+import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.tensor.DType;
 import org.visionpangu4j.core.tensor.Tensor;
@@ -12,45 +12,15 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * All decoder parameters, loaded from a {@link Checkpoint} and checked against the {@link LlmConfig}. Matrices
+ * All decoder parameters, loaded from a {@link Checkpoint} and checked against the {@link DecoderConfig}. Matrices
  * view the checkpoint's tensors as stored, or are quantized copies in its arena (read from temporary mappings, so
  * the stored bytes of quantized matrices do not stay resident), so they live as long as the checkpoint stays open.
  * Immutable.
  */
 public final class DecoderWeights {
 
-    /** Where the decoder's tensors sit in a checkpoint (architecture.md §1.4, §5). */
-    public enum Layout {
-        /** InternVL-chat checkpoint: {@code language_model.model.*}, {@code language_model.lm_head.weight}. */
-        INTERNVL("language_model.model.", "language_model.lm_head.weight"),
-        /** transformers' InternVL conversion: {@code model.language_model.*}, {@code lm_head.weight}. */
-        HF("model.language_model.", "lm_head.weight"),
-        /** Plain openPangu-Embedded checkpoint: {@code model.*}, {@code lm_head.weight}. */
-        PLAIN("model.", "lm_head.weight");
-
-        final String model;
-        final String lmHead;
-
-        Layout(String model, String lmHead) {
-            this.model = model;
-            this.lmHead = lmHead;
-        }
-
-        /** The layout whose embedding tensor is in {@code ckpt}; a clear error if neither is. */
-        public static Layout detect(Checkpoint ckpt) {
-            for (Layout l : values()) {
-                if (ckpt.has(l.model + "embed_tokens.weight")) {
-                    return l;
-                }
-            }
-            throw new ModelFormatException(ckpt.directory() + ": no decoder found (none of '" + INTERNVL.model
-                    + "embed_tokens.weight', '" + HF.model + "embed_tokens.weight', '" + PLAIN.model
-                    + "embed_tokens.weight')");
-        }
-    }
-
-    private final LlmConfig config;
-    private final Layout layout;
+    private final DecoderConfig config;
+    private final DecoderTensorNames names;
     private final int vocabSize;
     private final WeightMatrix embedding;
     private final List<LayerWeights> layers;
@@ -58,10 +28,10 @@ public final class DecoderWeights {
     private final WeightMatrix lmHead;
     private final boolean tied;
 
-    private DecoderWeights(LlmConfig config, Layout layout, WeightMatrix embedding, List<LayerWeights> layers,
+    private DecoderWeights(DecoderConfig config, DecoderTensorNames names, WeightMatrix embedding, List<LayerWeights> layers,
                            float[] finalNorm, WeightMatrix lmHead, boolean tied) {
         this.config = config;
-        this.layout = layout;
+        this.names = names;
         this.vocabSize = embedding.rows();
         this.embedding = embedding;
         this.layers = List.copyOf(layers);
@@ -70,28 +40,35 @@ public final class DecoderWeights {
         this.tied = tied;
     }
 
-    /** Loads the decoder as stored. */
-    public static DecoderWeights load(Checkpoint ckpt, LlmConfig cfg) {
-        return load(ckpt, cfg, WeightFormats.asStored());
-    }
-
-    /** Loads the decoder, holding each tensor group in the format {@code formats} asks for. */
-    public static DecoderWeights load(Checkpoint ckpt, LlmConfig cfg, WeightFormats formats) {
-        Layout layout = Layout.detect(ckpt);
-        Loader in = new Loader(ckpt, layout.model);
+    /**
+     * Loads the decoder from the tensors {@code names} points at, each group of matrices in the format {@code formats}
+     * asks for; conversions run on {@code pool}. The checkpoint must hold exactly the config's layers, and an LM
+     * head unless the config ties it to the embedding.
+     */
+    public static DecoderWeights load(Checkpoint ckpt, DecoderTensorNames names, DecoderConfig cfg,
+                                      WeightFormats formats, WorkerPool pool) {
+        checkLayerCount(ckpt, names, cfg);
+        Loader in = new Loader(ckpt, names.prefix(), pool);
         int h = cfg.hiddenSize();
-        checkLayerCount(ckpt, layout, cfg);
-        if (cfg.headDim() % 2 != 0) {
-            throw new ModelFormatException("llm_config: head_dim " + cfg.headDim() + " must be even for RoPE");
+        String embName = names.embedding();
+        if (!ckpt.has(embName)) {
+            throw new ModelFormatException(ckpt.directory() + ": no decoder found ('" + embName + "' is missing)");
         }
-
-        String embName = layout.model + "embed_tokens.weight";
-        boolean tied = cfg.tieWordEmbeddings() || !ckpt.has(layout.lmHead);
-        ckpt.reserve(convertedBytes(ckpt, layout, cfg, formats, tied));
+        boolean tied = cfg.tieWordEmbeddings();
+        if (!tied && !ckpt.has(names.lmHead())) {
+            throw new ModelFormatException(ckpt.directory() + ": the config does not tie the LM head to the embedding"
+                    + " (tie_word_embeddings false) but the checkpoint has no '" + names.lmHead() + "'");
+        }
+        // Tied: the embedding is the head, as transformers ties them at load (a stored lm_head is ignored).
+        ckpt.reserve(convertedBytes(ckpt, names, cfg, formats, tied));
         WeightMatrix embedding = in.matrix(embName, formats.embedding(), t -> {
             if (t.rank() != 2 || t.dim(1) != h || t.dim(0) < 1) {
                 throw new ModelFormatException("tensor " + t.name() + " has shape " + shape(t)
                         + ", expected [vocab, " + h + "]");
+            }
+            if (t.dim(0) != cfg.vocabSize()) {
+                throw new ModelFormatException("tensor " + t.name() + " has " + t.dim(0) + " rows but the config's"
+                        + " vocab_size is " + cfg.vocabSize());
             }
             return t;
         });
@@ -108,9 +85,9 @@ public final class DecoderWeights {
             lmHead = formats.lmHead() == formats.embedding() ? embedding
                     : in.matrix(embName, formats.lmHead(), UnaryOperator.identity());
         } else {
-            lmHead = in.matrix(layout.lmHead, formats.lmHead(), t -> t.expectShape(vocab, h));
+            lmHead = in.matrix(names.lmHead(), formats.lmHead(), t -> t.expectShape(vocab, h));
         }
-        return new DecoderWeights(cfg, layout, embedding, List.of(layers), finalNorm, lmHead, tied);
+        return new DecoderWeights(cfg, names, embedding, List.of(layers), finalNorm, lmHead, tied);
     }
 
     /** Per-layer matrices by group, for {@link #convertedBytes} (the load itself names them in {@link #loadLayer}). */
@@ -124,16 +101,17 @@ public final class DecoderWeights {
      * Bytes that the matrices converted at load will take, so the checkpoint can allocate them as one block
      * ({@link Checkpoint#reserve}). An estimate: the load works whatever it is.
      */
-    private static long convertedBytes(Checkpoint ckpt, Layout layout, LlmConfig cfg, WeightFormats f, boolean tied) {
-        String emb = layout.model + "embed_tokens.weight";
+    private static long convertedBytes(Checkpoint ckpt, DecoderTensorNames names, DecoderConfig cfg, WeightFormats f,
+                                       boolean tied) {
+        String emb = names.embedding();
         long n = converted(ckpt, emb, f.embedding());
         if (!tied) {
-            n += converted(ckpt, layout.lmHead, f.lmHead());
+            n += converted(ckpt, names.lmHead(), f.lmHead());
         } else if (f.lmHead() != f.embedding()) {
             n += converted(ckpt, emb, f.lmHead());
         }
         for (int l = 0; l < cfg.numLayers(); l++) {
-            String p = layout.model + "layers." + l + ".";
+            String p = names.prefix() + "layers." + l + ".";
             for (String m : ATTENTION) {
                 n += converted(ckpt, p + m, f.attention());
             }
@@ -153,47 +131,47 @@ public final class DecoderWeights {
         return shape.length != 2 ? 0 : format.byteSize(shape[0], shape[1]) + SLACK_PER_MATRIX;
     }
 
-    private static LayerWeights loadLayer(Loader in, String p, LlmConfig cfg, WeightFormats f) {
+    private static LayerWeights loadLayer(Loader in, String p, DecoderConfig cfg, WeightFormats f) {
         int h = cfg.hiddenSize();
         int qd = cfg.qDim();
         int kvd = cfg.kvDim();
         int ff = cfg.intermediateSize();
-        boolean bias = cfg.attentionBias();
+        boolean qkvBias = cfg.qkvBias();
+        boolean oBias = cfg.outputBias();
         String a = p + "self_attn.";
         String m = p + "mlp.";
         return new LayerWeights(
                 in.vector(p + "input_layernorm.weight", h),
                 in.matrix(a + "q_proj.weight", qd, h, f.attention()),
-                bias ? in.vector(a + "q_proj.bias", qd) : null,
+                qkvBias ? in.vector(a + "q_proj.bias", qd) : absent(in, a + "q_proj.bias"),
                 in.matrix(a + "k_proj.weight", kvd, h, f.attention()),
-                bias ? in.vector(a + "k_proj.bias", kvd) : null,
+                qkvBias ? in.vector(a + "k_proj.bias", kvd) : absent(in, a + "k_proj.bias"),
                 in.matrix(a + "v_proj.weight", kvd, h, f.attention()),
-                bias ? in.vector(a + "v_proj.bias", kvd) : null,
+                qkvBias ? in.vector(a + "v_proj.bias", kvd) : absent(in, a + "v_proj.bias"),
                 in.matrix(a + "o_proj.weight", h, qd, f.attention()),
-                bias ? in.vector(a + "o_proj.bias", h) : null,
+                oBias ? in.vector(a + "o_proj.bias", h) : absent(in, a + "o_proj.bias"),
                 in.vector(p + "post_attention_layernorm.weight", h),
                 in.matrix(m + "gate_proj.weight", ff, h, f.mlp()),
                 in.matrix(m + "up_proj.weight", ff, h, f.mlp()),
                 in.matrix(m + "down_proj.weight", h, ff, f.mlp()));
     }
 
+    /** A bias the config says is absent must be absent: a present one means the config is for another model. */
+    private static float[] absent(Loader in, String name) {
+        if (in.ckpt().has(in.prefix() + name)) {
+            throw new ModelFormatException("tensor " + in.prefix() + name + " is in the checkpoint, but the config says"
+                    + " this projection has no bias");
+        }
+        return null;
+    }
+
     /** Layers in the file beyond the config's count mean the config is for another model. */
-    private static void checkLayerCount(Checkpoint ckpt, Layout layout, LlmConfig cfg) {
-        String prefix = layout.model + "layers.";
+    private static void checkLayerCount(Checkpoint ckpt, DecoderTensorNames names, DecoderConfig cfg) {
         for (String name : ckpt.names()) {
-            if (name.startsWith(prefix)) {
-                int dot = name.indexOf('.', prefix.length());
-                String idx = dot < 0 ? "" : name.substring(prefix.length(), dot);
-                int l;
-                try {
-                    l = Integer.parseInt(idx);
-                } catch (NumberFormatException e) {
-                    throw new ModelFormatException("tensor " + name + ": layer index '" + idx + "' is not a number");
-                }
-                if (l < 0 || l >= cfg.numLayers()) {
-                    throw new ModelFormatException("tensor " + name + " belongs to layer " + l
-                            + ", but llm_config.num_hidden_layers is " + cfg.numLayers());
-                }
+            int l = names.layerOf(name);
+            if (l >= cfg.numLayers()) {
+                throw new ModelFormatException("tensor " + name + " belongs to layer " + l
+                        + ", but the config's num_hidden_layers is " + cfg.numLayers());
             }
         }
     }
@@ -206,7 +184,7 @@ public final class DecoderWeights {
      * Reads tensors under one name prefix, checking shapes and dtypes with errors that name the tensor. Vectors
      * become float[]; matrices are views as stored or converted at load ({@link WeightMatrix#load}).
      */
-    private record Loader(Checkpoint ckpt, String prefix) {
+    private record Loader(Checkpoint ckpt, String prefix, WorkerPool pool) {
         static Tensor checked(Tensor t) {
             if (t.dtype() != DType.F32 && t.dtype() != DType.BF16 && t.dtype() != DType.F16) {
                 throw new ModelFormatException("tensor " + t.name() + " has dtype " + t.dtype()
@@ -225,16 +203,16 @@ public final class DecoderWeights {
 
         /** The matrix called {@code fullName} (no prefix added) in {@code format}, after {@code check}. */
         WeightMatrix matrix(String fullName, WeightFormat format, UnaryOperator<Tensor> check) {
-            return WeightMatrix.load(ckpt, fullName, format, t -> check.apply(checked(t)));
+            return WeightMatrix.load(ckpt, fullName, format, t -> check.apply(checked(t)), pool);
         }
     }
 
-    public LlmConfig config() {
+    public DecoderConfig config() {
         return config;
     }
 
-    public Layout layout() {
-        return layout;
+    public DecoderTensorNames names() {
+        return names;
     }
 
     /** Rows of the embedding (may differ from {@code llm_config.vocab_size}; this one is what the file holds). */
@@ -265,7 +243,7 @@ public final class DecoderWeights {
         return lmHead;
     }
 
-    /** Whether the LM head is the embedding tensor (config ties, or the checkpoint has no lm_head). */
+    /** Whether the LM head is the embedding tensor (the config ties them). */
     public boolean tied() {
         return tied;
     }

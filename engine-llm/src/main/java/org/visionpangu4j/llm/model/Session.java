@@ -1,7 +1,7 @@
 package org.visionpangu4j.llm.model;
 
+import org.visionpangu4j.core.ContextOverflowException;
 import org.visionpangu4j.core.VisionPanguException;
-import org.visionpangu4j.core.config.LlmConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.kernels.KvCache;
 
@@ -41,7 +41,7 @@ public final class Session {
     final float[] logits; // [vocab]
 
     Session(Decoder decoder, WorkerPool pool, SessionOptions options) {
-        LlmConfig cfg = decoder.config();
+        DecoderConfig cfg = decoder.config();
         int maxPos = cfg.maxPositionEmbeddings();
         int requested = options.contextLength() == 0 ? maxPos : options.contextLength();
         this.decoder = decoder;
@@ -63,7 +63,7 @@ public final class Session {
         if (n <= rows) {
             return;
         }
-        LlmConfig cfg = decoder.config();
+        DecoderConfig cfg = decoder.config();
         x = new float[n * hidden];
         xb = new float[n * hidden];
         q = new float[n * cfg.qDim()];

@@ -49,7 +49,7 @@ class SamplerTest {
 
     @Test
     void repetitionPenaltyDividesPositiveAndMultipliesNegativeLogitsOfSeenIds() {
-        GenerationOptions o = GenerationOptions.builder().repetitionPenalty(2.0).build();
+        GenerationSettings o = GenerationSettings.builder().repetitionPenalty(2.0).build();
         Sampler s = new Sampler(o, 5);
         s.observe(new int[] {0, 1, 0, 4, 99, -1}); // repeats count once; out-of-vocab ids are ignored
         float[] logits = {2f, -2f, 1f, 0.5f, 0f};
@@ -59,7 +59,7 @@ class SamplerTest {
 
     @Test
     void greedyIsArgmaxAfterThePenalty() {
-        GenerationOptions o = GenerationOptions.builder().repetitionPenalty(3.0).build();
+        GenerationSettings o = GenerationSettings.builder().repetitionPenalty(3.0).build();
         Sampler s = new Sampler(o, 3);
         assertEquals(0, s.sample(new float[] {3f, 2f, -1f}));
         s.observe(0);
@@ -68,7 +68,7 @@ class SamplerTest {
 
     @Test
     void topKOfOneIsGreedyEvenWithTemperature() {
-        GenerationOptions o = GenerationOptions.builder().temperature(1.7).topK(1).topP(0.5).seed(1).build();
+        GenerationSettings o = GenerationSettings.builder().temperature(1.7).topK(1).topP(0.5).seed(1).build();
         Sampler s = new Sampler(o, 1000);
         for (int round = 0; round < 50; round++) {
             float[] logits = randomLogits(1000, round);
@@ -85,12 +85,12 @@ class SamplerTest {
     @Test
     void sameSeedSameTokensOnEveryPath() {
         float[] logits = randomLogits(2000, 11);
-        GenerationOptions[] paths = {
-                GenerationOptions.builder().temperature(0.9).seed(42).build(),
-                GenerationOptions.builder().temperature(0.9).topK(50).seed(42).build(),
-                GenerationOptions.builder().temperature(0.9).topP(0.9).seed(42).build(),
-                GenerationOptions.builder().temperature(0.9).topK(50).topP(0.8).repetitionPenalty(1.3).seed(42).build()};
-        for (GenerationOptions o : paths) {
+        GenerationSettings[] paths = {
+                GenerationSettings.builder().temperature(0.9).seed(42).build(),
+                GenerationSettings.builder().temperature(0.9).topK(50).seed(42).build(),
+                GenerationSettings.builder().temperature(0.9).topP(0.9).seed(42).build(),
+                GenerationSettings.builder().temperature(0.9).topK(50).topP(0.8).repetitionPenalty(1.3).seed(42).build()};
+        for (GenerationSettings o : paths) {
             int[] a = draws(new Sampler(o, 2000), logits, 300);
             int[] b = draws(new Sampler(o, 2000), logits, 300);
             assertArrayEquals(a, b, o.toString());
@@ -103,7 +103,7 @@ class SamplerTest {
     void unfilteredSamplingFollowsTheSoftmaxAtTheTemperature() {
         double[] p = {0.5, 0.3, 0.15, 0.05};
         float[] logits = logOf(p);
-        double[] f1 = frequencies(draws(new Sampler(GenerationOptions.builder().temperature(1).seed(3).build(), 4),
+        double[] f1 = frequencies(draws(new Sampler(GenerationSettings.builder().temperature(1).seed(3).build(), 4),
                 logits, 40_000), 4);
         for (int i = 0; i < 4; i++) {
             assertEquals(p[i], f1[i], 0.01, "T=1, id " + i);
@@ -113,7 +113,7 @@ class SamplerTest {
         for (double v : p) {
             z += Math.sqrt(v);
         }
-        double[] f2 = frequencies(draws(new Sampler(GenerationOptions.builder().temperature(2).seed(4).build(), 4),
+        double[] f2 = frequencies(draws(new Sampler(GenerationSettings.builder().temperature(2).seed(4).build(), 4),
                 logits, 40_000), 4);
         for (int i = 0; i < 4; i++) {
             assertEquals(Math.sqrt(p[i]) / z, f2[i], 0.01, "T=2, id " + i);
@@ -123,7 +123,7 @@ class SamplerTest {
     @Test
     void topKKeepsTheKMostLikelyAndRenormalises() {
         double[] p = {0.1, 0.5, 0.05, 0.3, 0.05};
-        Sampler s = new Sampler(GenerationOptions.builder().temperature(1).topK(2).seed(5).build(), 5);
+        Sampler s = new Sampler(GenerationSettings.builder().temperature(1).topK(2).seed(5).build(), 5);
         double[] f = frequencies(draws(s, logOf(p), 40_000), 5);
         assertEquals(0.5 / 0.8, f[1], 0.01);
         assertEquals(0.3 / 0.8, f[3], 0.01);
@@ -134,19 +134,19 @@ class SamplerTest {
     void topPKeepsTheSmallestSetReachingP() {
         double[] p = {0.15, 0.5, 0.05, 0.3};
         // p = 0.7: 0.5 < 0.7, 0.5 + 0.3 ≥ 0.7 → {1, 3}
-        double[] f = frequencies(draws(new Sampler(GenerationOptions.builder().temperature(1).topP(0.7).seed(6).build(), 4),
+        double[] f = frequencies(draws(new Sampler(GenerationSettings.builder().temperature(1).topP(0.7).seed(6).build(), 4),
                 logOf(p), 40_000), 4);
         assertEquals(0.5 / 0.8, f[1], 0.01);
         assertEquals(0.3 / 0.8, f[3], 0.01);
         assertEquals(0.0, f[0] + f[2]);
         // p = 0.9: needs the 0.15 too → {1, 3, 0}
-        f = frequencies(draws(new Sampler(GenerationOptions.builder().temperature(1).topP(0.9).seed(7).build(), 4),
+        f = frequencies(draws(new Sampler(GenerationSettings.builder().temperature(1).topP(0.9).seed(7).build(), 4),
                 logOf(p), 40_000), 4);
         assertEquals(0.15 / 0.95, f[0], 0.01);
         assertEquals(0.5 / 0.95, f[1], 0.01);
         assertEquals(0.0, f[2]);
         // A small p keeps only the most likely token.
-        Sampler one = new Sampler(GenerationOptions.builder().temperature(1).topP(0.01).seed(8).build(), 4);
+        Sampler one = new Sampler(GenerationSettings.builder().temperature(1).topP(0.01).seed(8).build(), 4);
         for (int id : draws(one, logOf(p), 100)) {
             assertEquals(1, id);
         }
@@ -171,7 +171,7 @@ class SamplerTest {
             inNucleus[order[i]] = true;
             mass += Math.exp(logits[order[i]]) / z;
         }
-        Sampler s = new Sampler(GenerationOptions.builder().temperature(1).topP(topP).seed(9).build(), vocab);
+        Sampler s = new Sampler(GenerationSettings.builder().temperature(1).topP(topP).seed(9).build(), vocab);
         boolean[] hit = new boolean[vocab];
         for (int id : draws(s, logits, 20_000)) {
             assertTrue(inNucleus[id], "id " + id + " is outside the nucleus");
@@ -182,10 +182,10 @@ class SamplerTest {
 
     @Test
     void invalidOptionsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> GenerationOptions.builder().temperature(-1));
-        assertThrows(IllegalArgumentException.class, () -> GenerationOptions.builder().topP(0));
-        assertThrows(IllegalArgumentException.class, () -> GenerationOptions.builder().topK(-2));
-        assertThrows(IllegalArgumentException.class, () -> GenerationOptions.builder().repetitionPenalty(0));
-        assertThrows(IllegalArgumentException.class, () -> GenerationOptions.builder().maxNewTokens(-1));
+        assertThrows(IllegalArgumentException.class, () -> GenerationSettings.builder().temperature(-1));
+        assertThrows(IllegalArgumentException.class, () -> GenerationSettings.builder().topP(0));
+        assertThrows(IllegalArgumentException.class, () -> GenerationSettings.builder().topK(-2));
+        assertThrows(IllegalArgumentException.class, () -> GenerationSettings.builder().repetitionPenalty(0));
+        assertThrows(IllegalArgumentException.class, () -> GenerationSettings.builder().maxNewTokens(-1));
     }
 }

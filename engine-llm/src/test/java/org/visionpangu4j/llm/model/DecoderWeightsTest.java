@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.visionpangu4j.core.ModelFormatException;
-import org.visionpangu4j.core.config.LlmConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.safetensors.SafeTensorsWriter;
@@ -29,7 +28,7 @@ class DecoderWeightsTest {
 
     static Checkpoint model;
     static Checkpoint golden;
-    static LlmConfig cfg;
+    static DecoderConfig cfg;
     static WorkerPool pool;
 
     @TempDir
@@ -39,7 +38,7 @@ class DecoderWeightsTest {
     static void load() {
         model = Fixture.model();
         golden = Fixture.golden("text.safetensors");
-        cfg = Fixture.config().llm();
+        cfg = Fixture.config();
         pool = new WorkerPool(2);
     }
 
@@ -74,16 +73,26 @@ class DecoderWeightsTest {
         return name.replace("language_model.", "");
     }
 
-    static LlmConfig withTie(LlmConfig c, boolean tie) {
-        return new LlmConfig(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(),
-                c.headDim(), c.vocabSize(), c.ropeTheta(), c.rmsNormEps(), c.attentionBias(), tie, c.bosTokenId(),
-                c.eosTokenId(), c.padTokenId(), c.maxPositionEmbeddings());
+    static DecoderConfig withTie(DecoderConfig c, boolean tie) {
+        return new DecoderConfig(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(),
+                c.headDim(), c.vocabSize(), c.ropeTheta(), c.rmsNormEps(), c.qkvBias(), c.outputBias(), tie,
+                c.maxPositionEmbeddings());
     }
 
-    static LlmConfig withLayers(LlmConfig c, int layers) {
-        return new LlmConfig(c.hiddenSize(), c.intermediateSize(), layers, c.numHeads(), c.numKvHeads(),
-                c.headDim(), c.vocabSize(), c.ropeTheta(), c.rmsNormEps(), c.attentionBias(), c.tieWordEmbeddings(),
-                c.bosTokenId(), c.eosTokenId(), c.padTokenId(), c.maxPositionEmbeddings());
+    static DecoderConfig withLayers(DecoderConfig c, int layers) {
+        return new DecoderConfig(c.hiddenSize(), c.intermediateSize(), layers, c.numHeads(), c.numKvHeads(),
+                c.headDim(), c.vocabSize(), c.ropeTheta(), c.rmsNormEps(), c.qkvBias(), c.outputBias(),
+                c.tieWordEmbeddings(), c.maxPositionEmbeddings());
+    }
+
+    static DecoderConfig withBiases(DecoderConfig c, boolean qkv, boolean output) {
+        return new DecoderConfig(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(),
+                c.headDim(), c.vocabSize(), c.ropeTheta(), c.rmsNormEps(), qkv, output, c.tieWordEmbeddings(),
+                c.maxPositionEmbeddings());
+    }
+
+    static DecoderWeights load(Checkpoint c, DecoderTensorNames names, DecoderConfig cfg) {
+        return DecoderWeights.load(c, names, cfg, WeightFormats.asStored(), pool);
     }
 
     static float[] allLogits(DecoderWeights w) {
@@ -91,10 +100,9 @@ class DecoderWeightsTest {
     }
 
     @Test
-    void plainOpenPanguLayoutLoadsAndMatchesTheGolden() {
+    void plainOpenPanguNamesLoadAndMatchTheGolden() {
         try (Checkpoint c = rewrite(DecoderWeightsTest::plain)) {
-            DecoderWeights w = DecoderWeights.load(c, cfg);
-            assertEquals(DecoderWeights.Layout.PLAIN, w.layout());
+            DecoderWeights w = load(c, new DecoderTensorNames("model.", "lm_head.weight"), cfg);
             assertFalse(w.tied());
             double d = maxAbsDiff(allLogits(w), golden.tensor("logits").toFloatArray());
             assertTrue(d <= 1e-3, "logits max abs diff " + d);
@@ -102,11 +110,10 @@ class DecoderWeightsTest {
     }
 
     @Test
-    void hfInternVlLayoutLoadsToo() {
+    void hfInternVlNamesLoadToo() {
         try (Checkpoint c = rewrite(n -> n.replace("language_model.model.", "model.language_model.")
                 .replace("language_model.lm_head.", "lm_head."))) {
-            DecoderWeights w = DecoderWeights.load(c, cfg);
-            assertEquals(DecoderWeights.Layout.HF, w.layout());
+            DecoderWeights w = load(c, new DecoderTensorNames("model.language_model.", "lm_head.weight"), cfg);
             assertFalse(w.tied());
             double d = maxAbsDiff(allLogits(w), golden.tensor("logits").toFloatArray());
             assertTrue(d <= 1e-3, "logits max abs diff " + d);
@@ -114,9 +121,18 @@ class DecoderWeightsTest {
     }
 
     @Test
-    void withoutLmHeadTheEmbeddingIsTheHead() {
-        try (Checkpoint c = rewrite(n -> n.endsWith("lm_head.weight") ? null : plain(n))) {
-            DecoderWeights w = DecoderWeights.load(c, cfg);
+    void aMissingLmHeadIsAnErrorUnlessTheConfigTies() {
+        try (Checkpoint c = rewrite(n -> n.endsWith("lm_head.weight") ? null : n)) {
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> Fixture.weights(c, cfg));
+            assertTrue(e.getMessage().contains("tie_word_embeddings false")
+                    && e.getMessage().contains("language_model.lm_head.weight"), e.getMessage());
+        }
+    }
+
+    @Test
+    void tiedWithoutLmHeadTheEmbeddingIsTheHead() {
+        try (Checkpoint c = rewrite(n -> n.endsWith("lm_head.weight") ? null : n)) {
+            DecoderWeights w = Fixture.weights(c, withTie(cfg, true));
             assertTrue(w.tied());
             assertSame(w.embedding(), w.lmHead());
             // Expected logits: the golden final-norm rows times the embedding, E[vocab, hidden] · h[hidden].
@@ -142,7 +158,7 @@ class DecoderWeightsTest {
 
     @Test
     void aConfigThatTiesUsesTheEmbeddingEvenIfAHeadIsStored() {
-        DecoderWeights w = DecoderWeights.load(model, withTie(cfg, true));
+        DecoderWeights w = Fixture.weights(model, withTie(cfg, true));
         assertTrue(w.tied());
         assertSame(w.embedding(), w.lmHead());
     }
@@ -155,7 +171,7 @@ class DecoderWeightsTest {
         Path file = tmp.resolve("bad.safetensors");
         out.write(file);
         try (Checkpoint c = Checkpoint.open(file)) {
-            ModelFormatException e = assertThrows(ModelFormatException.class, () -> DecoderWeights.load(c, cfg));
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> Fixture.weights(c, cfg));
             assertTrue(e.getMessage().contains(bad) && e.getMessage().contains("[32, 96]"), e.getMessage());
         }
     }
@@ -164,7 +180,7 @@ class DecoderWeightsTest {
     void aMissingTensorIsNamed() {
         String gone = INTERNVL + "layers.1.mlp.up_proj.weight";
         try (Checkpoint c = rewrite(n -> n.equals(gone) ? null : n)) {
-            ModelFormatException e = assertThrows(ModelFormatException.class, () -> DecoderWeights.load(c, cfg));
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> Fixture.weights(c, cfg));
             assertTrue(e.getMessage().contains(gone), e.getMessage());
         }
     }
@@ -173,15 +189,31 @@ class DecoderWeightsTest {
     void missingBiasesAreAnErrorWhenTheConfigHasThem() {
         String gone = INTERNVL + "layers.0.self_attn.o_proj.bias";
         try (Checkpoint c = rewrite(n -> n.equals(gone) ? null : n)) {
-            ModelFormatException e = assertThrows(ModelFormatException.class, () -> DecoderWeights.load(c, cfg));
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> Fixture.weights(c, cfg));
             assertTrue(e.getMessage().contains(gone), e.getMessage());
+        }
+    }
+
+    @Test
+    void aBiasTheConfigDoesNotHaveMustNotBeStored() {
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> Fixture.weights(model, withBiases(cfg, true, false)));
+        assertTrue(e.getMessage().contains("o_proj.bias") && e.getMessage().contains("no bias"), e.getMessage());
+    }
+
+    @Test
+    void qkvBiasWithoutOutputBiasLoads() {
+        // The Qwen2 flavour: biases on q, k and v only (the stored o_proj biases dropped from the file).
+        try (Checkpoint c = rewrite(n -> n.endsWith("o_proj.bias") ? null : n)) {
+            DecoderWeights w = Fixture.weights(c, withBiases(cfg, true, false));
+            assertTrue(w.layer(0).bq() != null && w.layer(0).bo() == null);
         }
     }
 
     @Test
     void moreLayersThanTheConfigSaysIsAnError() {
         ModelFormatException e = assertThrows(ModelFormatException.class,
-                () -> DecoderWeights.load(model, withLayers(cfg, 1)));
+                () -> Fixture.weights(model, withLayers(cfg, 1)));
         assertTrue(e.getMessage().contains("layers.1.") && e.getMessage().contains("num_hidden_layers is 1"),
                 e.getMessage());
     }
@@ -189,7 +221,7 @@ class DecoderWeightsTest {
     @Test
     void aCheckpointWithoutADecoderIsRefused() {
         try (Checkpoint c = rewrite(n -> n.contains("embed_tokens") ? null : n)) {
-            ModelFormatException e = assertThrows(ModelFormatException.class, () -> DecoderWeights.load(c, cfg));
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> Fixture.weights(c, cfg));
             assertTrue(e.getMessage().contains("no decoder found"), e.getMessage());
         }
     }

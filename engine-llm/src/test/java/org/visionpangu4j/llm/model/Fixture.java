@@ -1,7 +1,8 @@
 package org.visionpangu4j.llm.model;
 
-import org.visionpangu4j.core.config.ConfigParser;
-import org.visionpangu4j.core.config.ModelConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.tensor.Tensor;
 
@@ -25,8 +26,41 @@ public final class Fixture {
         return dir;
     }
 
-    public static ModelConfig config() {
-        return ConfigParser.parse(dir());
+    /** Where the fixture (InternVL-native layout) keeps its decoder. */
+    public static final DecoderTensorNames NAMES =
+            new DecoderTensorNames("language_model.model.", "language_model.lm_head.weight");
+
+    /** A pool for loading (quantization) in tests; daemon threads, never closed. */
+    public static final WorkerPool POOL = new WorkerPool(2);
+
+    /** The fixture's llm_config read here as plain JSON (the engine's own reader is the model family's). */
+    public static DecoderConfig config() {
+        try {
+            JsonNode l = new ObjectMapper().readTree(dir().resolve("config.json").toFile()).get("llm_config");
+            int hidden = l.get("hidden_size").asInt();
+            int heads = l.get("num_attention_heads").asInt();
+            return new DecoderConfig(hidden, l.get("intermediate_size").asInt(), l.get("num_hidden_layers").asInt(),
+                    heads, l.get("num_key_value_heads").asInt(), hidden / heads, l.get("vocab_size").asInt(),
+                    l.get("rope_theta").asDouble(), l.get("rms_norm_eps").asDouble(), l.get("bias").asBoolean(),
+                    l.get("bias").asBoolean(), l.get("tie_word_embeddings").asBoolean(),
+                    l.get("max_position_embeddings").asInt());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The fixture's decoder from {@code ckpt} in {@code formats}. */
+    public static Decoder decoder(Checkpoint ckpt, WeightFormats formats) {
+        return Decoder.load(ckpt, NAMES, config(), formats, POOL);
+    }
+
+    /** The decoder weights of {@code ckpt} (fixture names) under {@code cfg}. */
+    public static DecoderWeights weights(Checkpoint ckpt, DecoderConfig cfg, WeightFormats formats) {
+        return DecoderWeights.load(ckpt, NAMES, cfg, formats, POOL);
+    }
+
+    public static DecoderWeights weights(Checkpoint ckpt, DecoderConfig cfg) {
+        return weights(ckpt, cfg, WeightFormats.asStored());
     }
 
     public static Checkpoint model() {

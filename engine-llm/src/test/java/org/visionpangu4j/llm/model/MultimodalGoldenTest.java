@@ -20,7 +20,7 @@ class MultimodalGoldenTest {
     @Test
     void textRowsOfInputsEmbedsAreTheDecodersEmbeddings() {
         try (Checkpoint model = Fixture.model(); Checkpoint golden = Fixture.golden("multimodal.safetensors")) {
-            Decoder decoder = Decoder.load(model, Fixture.config().llm(), WeightFormats.asStored());
+            Decoder decoder = Fixture.decoder(model, WeightFormats.asStored());
             int hidden = decoder.hiddenSize();
             int[] ids = Fixture.ints(golden.tensor("input_ids"));
             float[] expected = golden.tensor("inputs_embeds").toFloatArray();
@@ -42,7 +42,7 @@ class MultimodalGoldenTest {
         try (Checkpoint model = Fixture.model();
              Checkpoint golden = Fixture.golden("multimodal.safetensors");
              WorkerPool pool = new WorkerPool(2)) {
-            Decoder decoder = Decoder.load(model, Fixture.config().llm(), WeightFormats.asStored());
+            Decoder decoder = Fixture.decoder(model, WeightFormats.asStored());
             int vocab = decoder.vocabSize();
             float[] embeds = golden.tensor("inputs_embeds").toFloatArray();
             float[] prefillLast = golden.tensor("prefill_logits_last").toFloatArray();

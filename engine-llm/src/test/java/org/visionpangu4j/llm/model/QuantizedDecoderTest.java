@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.visionpangu4j.core.config.LlmConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.safetensors.SafeTensorsWriter;
@@ -35,7 +34,7 @@ class QuantizedDecoderTest {
     static final double LOGITS_TOL = 1e-3;
 
     static Checkpoint model;
-    static LlmConfig cfg;
+    static DecoderConfig cfg;
     static WorkerPool pool;
     static int[] ids;
 
@@ -45,7 +44,7 @@ class QuantizedDecoderTest {
     @BeforeAll
     static void load() {
         model = Fixture.model();
-        cfg = Fixture.config().llm();
+        cfg = Fixture.config();
         pool = new WorkerPool(2);
         try (Checkpoint golden = Fixture.golden("text.safetensors")) {
             ids = Fixture.ints(golden.tensor("input_ids"));
@@ -69,7 +68,7 @@ class QuantizedDecoderTest {
                     continue;
                 }
                 if (t.rank() == 2) {
-                    WeightMatrix m = WeightMatrix.of(t, format, arena);
+                    WeightMatrix m = WeightMatrix.of(t, format, arena, pool);
                     int cols = m.cols();
                     out.add(e.getKey(), DType.F32, t.shape(),
                             SafeTensorsWriter.ofFloats(DType.F32, i -> m.get((int) (i / cols), (int) (i % cols))));
@@ -85,7 +84,7 @@ class QuantizedDecoderTest {
     @ParameterizedTest
     @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0"})
     void quantizedDecoderComputesWithTheDequantizedWeights(WeightFormat format) {
-        Decoder quantized = Decoder.load(model, cfg, WeightFormats.all(format));
+        Decoder quantized = Fixture.decoder(model, WeightFormats.all(format));
         for (int l = 0; l < cfg.numLayers(); l++) {
             assertEquals(format, quantized.weights().layer(l).wq().format());
             assertEquals(format, quantized.weights().layer(l).wDown().format());
@@ -93,7 +92,7 @@ class QuantizedDecoderTest {
         assertEquals(format, quantized.weights().embedding().format());
         assertEquals(format, quantized.weights().lmHead().format());
         try (Checkpoint f32 = dequantized(format)) {
-            Decoder reference = Decoder.load(f32, cfg, WeightFormats.asStored());
+            Decoder reference = Fixture.decoder(f32, WeightFormats.asStored());
             assertEquals(WeightFormat.F32, reference.weights().layer(0).wq().format());
             float[] expected = reference.newSession(pool).prefillAllLogits(ids);
             double d = maxAbsDiff(quantized.newSession(pool).prefillAllLogits(ids), expected);
@@ -121,8 +120,8 @@ class QuantizedDecoderTest {
         // use (held mapped, preloaded, or copied to anonymous memory), and every residency holds the same bits.
         try (Checkpoint mapped = Checkpoint.open(Fixture.dir());
              Checkpoint anon = Checkpoint.openInAnonymousMemory(Fixture.dir())) {
-            DecoderWeights a = DecoderWeights.load(mapped, cfg, WeightFormats.all(format));
-            DecoderWeights b = DecoderWeights.load(anon, cfg, WeightFormats.all(format));
+            DecoderWeights a = Fixture.weights(mapped, cfg, WeightFormats.all(format));
+            DecoderWeights b = Fixture.weights(anon, cfg, WeightFormats.all(format));
             assertTrue(mapped.inUse().isEmpty(), "in use: " + mapped.inUse());
             assertTrue(anon.inUse().isEmpty(), "copied: " + anon.inUse());
             assertSameBits(a.embedding(), b.embedding());
@@ -160,7 +159,7 @@ class QuantizedDecoderTest {
     @Test
     void asStoredTheDecoderMatricesAreInUse() {
         try (Checkpoint c = Checkpoint.open(Fixture.dir())) {
-            Decoder.load(c, cfg, WeightFormats.asStored());
+            Fixture.decoder(c, WeightFormats.asStored());
             assertTrue(c.inUse().contains("language_model.model.layers.0.mlp.down_proj.weight"), c.inUse().toString());
             assertTrue(c.inUse().contains("language_model.lm_head.weight"));
             assertTrue(c.inUse().stream().noneMatch(n -> n.endsWith("norm.weight") || n.endsWith(".bias")),
@@ -171,7 +170,7 @@ class QuantizedDecoderTest {
     @Test
     void eachGroupGetsItsOwnFormat() {
         WeightFormats f = new WeightFormats(WeightFormat.Q8_0, WeightFormat.Q4_0, null, WeightFormat.Q8_0);
-        DecoderWeights w = DecoderWeights.load(model, cfg, f);
+        DecoderWeights w = Fixture.weights(model, cfg, f);
         LayerWeights l0 = w.layer(0);
         for (WeightMatrix m : new WeightMatrix[] {l0.wq(), l0.wk(), l0.wv(), l0.wo()}) {
             assertEquals(WeightFormat.Q8_0, m.format(), m.name());
@@ -181,19 +180,19 @@ class QuantizedDecoderTest {
         }
         assertEquals(WeightFormat.BF16, w.embedding().format());
         assertEquals(WeightFormat.Q8_0, w.lmHead().format());
-        assertTrue(w.byteSize() < DecoderWeights.load(model, cfg).byteSize());
+        assertTrue(w.byteSize() < Fixture.weights(model, cfg).byteSize());
     }
 
     @Test
     void aTiedHeadIsSharedOnlyWhenBothGroupsAskForTheSameFormat() {
-        LlmConfig tied = DecoderWeightsTest.withTie(cfg, true);
-        DecoderWeights split = DecoderWeights.load(model, tied, WeightFormats.asStored().withLmHead(WeightFormat.Q8_0));
+        DecoderConfig tied = DecoderWeightsTest.withTie(cfg, true);
+        DecoderWeights split = Fixture.weights(model, tied, WeightFormats.asStored().withLmHead(WeightFormat.Q8_0));
         assertEquals(WeightFormat.BF16, split.embedding().format());
         assertEquals(WeightFormat.Q8_0, split.lmHead().format());
         assertNotSame(split.embedding(), split.lmHead());
         assertEquals(split.embedding().rows(), split.lmHead().rows());
 
-        DecoderWeights shared = DecoderWeights.load(model, tied, WeightFormats.all(WeightFormat.Q8_0));
+        DecoderWeights shared = Fixture.weights(model, tied, WeightFormats.all(WeightFormat.Q8_0));
         assertSame(shared.embedding(), shared.lmHead());
         assertEquals(WeightFormat.Q8_0, shared.lmHead().format());
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.visionpangu4j.core.VisionPanguException;
+import org.visionpangu4j.core.ContextOverflowException;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.kernels.KvCache;
@@ -47,7 +48,7 @@ class SessionTest {
     static void load() {
         model = Fixture.model();
         golden = Fixture.golden("text.safetensors");
-        decoder = Decoder.load(model, Fixture.config().llm(), WeightFormats.asStored());
+        decoder = Fixture.decoder(model, WeightFormats.asStored());
         pool = new WorkerPool(2);
         prompt = Fixture.ints(golden.tensor("input_ids"));
         int[] greedy = Fixture.ints(golden.tensor("greedy_ids"));

@@ -3,7 +3,6 @@ package org.visionpangu4j.llm.model;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.visionpangu4j.core.config.LlmConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.kernels.VectorMath;
@@ -25,7 +24,7 @@ class TextGoldenTest {
 
     static Checkpoint model;
     static Checkpoint golden;
-    static LlmConfig cfg;
+    static DecoderConfig cfg;
     static Decoder decoder;
     static WorkerPool pool;
     static int[] ids;
@@ -35,8 +34,8 @@ class TextGoldenTest {
     static void load() {
         model = Fixture.model();
         golden = Fixture.golden("text.safetensors");
-        cfg = Fixture.config().llm();
-        decoder = Decoder.load(model, cfg, WeightFormats.asStored());
+        cfg = Fixture.config();
+        decoder = Fixture.decoder(model, WeightFormats.asStored());
         pool = new WorkerPool(2);
         ids = Fixture.ints(golden.tensor("input_ids"));
         vocab = decoder.vocabSize();
@@ -51,7 +50,7 @@ class TextGoldenTest {
 
     @Test
     void weightsAreTheInternVlLayoutWithASeparateHead() {
-        assertEquals(DecoderWeights.Layout.INTERNVL, decoder.weights().layout());
+        assertEquals(Fixture.NAMES, decoder.weights().names());
         assertEquals(1545, vocab);
         assertTrue(!decoder.weights().tied());
     }

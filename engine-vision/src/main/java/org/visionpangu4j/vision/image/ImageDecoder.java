@@ -1,5 +1,6 @@
 package org.visionpangu4j.vision.image;
 
+import org.visionpangu4j.core.ImageInputException;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;

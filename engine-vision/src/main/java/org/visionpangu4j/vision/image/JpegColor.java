@@ -1,5 +1,6 @@
 package org.visionpangu4j.vision.image;
 
+import org.visionpangu4j.core.ImageInputException;
 import java.awt.image.Raster;
 
 /**

@@ -1,8 +1,6 @@
 package org.visionpangu4j.vision.model;
 
 import org.visionpangu4j.core.ModelFormatException;
-import org.visionpangu4j.core.config.ModelConfig;
-import org.visionpangu4j.core.config.VisionConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.tensor.Tensor;
@@ -20,13 +18,11 @@ import java.util.List;
 
 /**
  * InternViT + pixel shuffle + {@code mlp1}: normalised tiles → image tokens in the LLM's embedding space
- * (architecture.md §2–§3). All tiles of an image run as one batch: every linear is one GEMM over
+ * (docs/design.md, "Vision"). All tiles of an image run as one batch: every linear is one GEMM over
  * tiles·(G²+1) rows; attention runs per tile. Weights stay in the checkpoint's mapping (or its arena when
  * quantized), so the model lives as long as the checkpoint stays open. Immutable and thread-safe.
  */
 public final class VisionModel {
-    static final String EMB = "vision_model.embeddings.";
-    static final String LAYERS = "vision_model.encoder.layers.";
     /** {@code mlp1.0} is a default nn.LayerNorm. */
     static final float PROJECTOR_EPS = 1e-5f;
     /**
@@ -45,6 +41,7 @@ public final class VisionModel {
     private final int shuffleFactor;
     private final boolean psV2;
     private final int llmHidden;
+    private final ProjectorConfig glue;
     private final WeightMatrix patchEmbedding;
     private final float[] patchBias;
     private final float[] classEmbedding;
@@ -57,75 +54,67 @@ public final class VisionModel {
     private final WeightMatrix proj2;
     private final float[] proj2Bias;
 
-    private VisionModel(VisionConfig v, ModelConfig cfg, Checkpoint ckpt, VisionOptions opts) {
+    private VisionModel(Weights in, VisionConfig v, ProjectorConfig glue, VisionOptions opts) {
         this.hidden = v.hiddenSize();
         this.heads = v.numHeads();
         this.intermediate = v.intermediateSize();
         this.patch = v.patchSize();
         this.trainedGrid = v.gridSize();
         this.eps = (float) v.layerNormEps();
-        this.shuffleFactor = shuffleFactor(cfg.downsampleRatio());
-        this.psV2 = cfg.psVersion().equals("v2");
+        this.shuffleFactor = glue.shuffleFactor();
+        this.psV2 = glue.psV2();
+        this.llmHidden = glue.llmHidden();
+        this.glue = glue;
         int d = hidden;
         int c = v.numChannels();
 
-        Tensor pw = ckpt.tensor(EMB + "patch_embedding.weight").expectShape(d, c, patch, patch);
+        Tensor pw = in.tensor(VisionTensor.PATCH_WEIGHT).expectShape(d, c, patch, patch);
         this.patchEmbedding = WeightMatrix.wrap(pw.reshape(d, (long) c * patch * patch));
-        this.patchBias = vector(ckpt, EMB + "patch_embedding.bias", d);
-        this.classEmbedding = ckpt.heapCopy(EMB + "class_embedding").expectShape(1, 1, d).toFloatArray();
-        this.positionEmbedding = ckpt.tensor(EMB + "position_embedding")
+        this.patchBias = in.vector(VisionTensor.PATCH_BIAS, -1, d);
+        this.classEmbedding = in.heapTensor(VisionTensor.CLASS_EMBEDDING).expectShape(1, 1, d).toFloatArray();
+        this.positionEmbedding = in.tensor(VisionTensor.POSITION_EMBEDDING)
                 .expectShape(1, (long) trainedGrid * trainedGrid + 1, d);
 
-        int run = layersToRun(cfg.selectLayer(), v.numLayers());
+        int run = glue.layersToRun(v.numLayers());
         List<VisionLayer> ls = new ArrayList<>(run);
         for (int l = 0; l < run; l++) {
-            ls.add(layer(ckpt, v, l, opts.encoder()));
+            ls.add(layer(in, v, l, opts.encoder()));
         }
         this.layers = List.copyOf(ls);
 
         int shuffled = shuffleFactor * shuffleFactor * d;
-        this.projNormWeight = vector(ckpt, "mlp1.0.weight", shuffled);
-        this.projNormBias = vector(ckpt, "mlp1.0.bias", shuffled);
-        long[] p1 = ckpt.shape("mlp1.1.weight");
-        if (p1.length != 2 || p1[1] != shuffled) {
-            throw new ModelFormatException("tensor mlp1.1.weight has shape " + java.util.Arrays.toString(p1)
-                    + ", expected [llm_hidden, " + shuffled + "] (pixel-shuffled width " + shuffleFactor + "²·" + d + ")");
-        }
-        this.llmHidden = (int) p1[0];
-        if (llmHidden != cfg.llm().hiddenSize()) {
-            throw new ModelFormatException("mlp1 projects to " + llmHidden + " but llm_config.hidden_size is "
-                    + cfg.llm().hiddenSize());
-        }
-        this.proj1 = matrix(ckpt, "mlp1.1.weight", llmHidden, shuffled, opts.projector());
-        this.proj1Bias = vector(ckpt, "mlp1.1.bias", llmHidden);
-        this.proj2 = matrix(ckpt, "mlp1.3.weight", llmHidden, llmHidden, opts.projector());
-        this.proj2Bias = vector(ckpt, "mlp1.3.bias", llmHidden);
+        this.projNormWeight = in.vector(VisionTensor.PROJECTOR_NORM_WEIGHT, -1, shuffled);
+        this.projNormBias = in.vector(VisionTensor.PROJECTOR_NORM_BIAS, -1, shuffled);
+        this.proj1 = in.matrix(VisionTensor.PROJECTOR_FC1_WEIGHT, -1, llmHidden, shuffled, opts.projector());
+        this.proj1Bias = in.vector(VisionTensor.PROJECTOR_FC1_BIAS, -1, llmHidden);
+        this.proj2 = in.matrix(VisionTensor.PROJECTOR_FC2_WEIGHT, -1, llmHidden, llmHidden, opts.projector());
+        this.proj2Bias = in.vector(VisionTensor.PROJECTOR_FC2_BIAS, -1, llmHidden);
     }
 
-    /** Loads the vision tower and projector named as in InternVL checkpoints ({@code vision_model.*}, {@code mlp1.*}). */
-    public static VisionModel load(Checkpoint ckpt, ModelConfig cfg, VisionOptions opts) {
-        VisionConfig v = cfg.vision();
-        if (!v.normType().equals("layer_norm")) {
-            throw new UnsupportedOperationException("vision norm_type '" + v.normType()
-                    + "' is not supported: only InternViT-300M's layer_norm is implemented (rms_norm is the 6B's)");
-        }
-        if (v.qkNormalization()) {
-            throw new UnsupportedOperationException("vision qk_normalization is not supported (an InternViT-6B "
-                    + "feature; the 300M tower has none)");
-        }
-        if (!v.hiddenAct().equals("gelu")) {
-            throw new UnsupportedOperationException("vision hidden_act '" + v.hiddenAct() + "' is not supported (gelu)");
-        }
-        if (v.numChannels() != 3) {
-            throw new ModelFormatException("vision_config.num_channels is " + v.numChannels() + ", expected 3 (RGB)");
-        }
-        return new VisionModel(v, cfg, ckpt, opts == null ? VisionOptions.asStored() : opts);
+    /**
+     * Loads the vision tower and projector from {@code ckpt}, the tensors found through {@code names}; quantization
+     * (if {@code opts} asks for it) runs on {@code pool}. The checkpoint's encoder layers must be exactly the
+     * config's: a layer beyond {@code num_hidden_layers} means the config describes another model.
+     */
+    public static VisionModel load(Checkpoint ckpt, VisionTensorNames names, VisionConfig v, ProjectorConfig glue,
+                                   VisionOptions opts, WorkerPool pool) {
+        checkLayerCount(ckpt, names, v.numLayers());
+        return new VisionModel(new Weights(ckpt, names, pool), v, glue, opts == null ? VisionOptions.asStored() : opts);
     }
 
-    /** Image tokens per tile of {@code tileSize} pixels: (tileSize/patch/k)². */
+    private static void checkLayerCount(Checkpoint ckpt, VisionTensorNames names, int layers) {
+        for (String name : ckpt.names()) {
+            int l = names.encoderLayerOf(name);
+            if (l >= layers) {
+                throw new ModelFormatException("tensor " + name + " belongs to vision layer " + l
+                        + ", but the vision config's num_hidden_layers is " + layers);
+            }
+        }
+    }
+
+    /** Image tokens per tile of {@code tileSize} pixels ({@link ProjectorConfig#tokensPerTile}). */
     public int tokensPerTile(int tileSize) {
-        int g = tileSize / patch / shuffleFactor;
-        return g * g;
+        return glue.tokensPerTile(tileSize, patch);
     }
 
     /** Width of each output token (the LLM's hidden size). */
@@ -281,7 +270,7 @@ public final class VisionModel {
         return pos;
     }
 
-    /** One pre-norm block, in place on h[tiles·tokens, hidden] (architecture.md §2.3). */
+    /** One pre-norm block, in place on h[tiles·tokens, hidden]. */
     private void block(VisionLayer w, float[] h, int tiles, int tokens, Scratch s, WorkerPool pool) {
         int rows = tiles * tokens;
         int d = hidden;
@@ -358,54 +347,85 @@ public final class VisionModel {
         });
     }
 
-    private static VisionLayer layer(Checkpoint ckpt, VisionConfig v, int l, WeightFormat format) {
-        String p = LAYERS + l + ".";
+    private static VisionLayer layer(Weights in, VisionConfig v, int l, WeightFormat format) {
         int d = v.hiddenSize();
         int i = v.intermediateSize();
         return new VisionLayer(
-                vector(ckpt, p + "norm1.weight", d), vector(ckpt, p + "norm1.bias", d),
-                matrix(ckpt, p + "attn.qkv.weight", 3L * d, d, format),
-                v.qkvBias() ? vector(ckpt, p + "attn.qkv.bias", 3 * d) : null,
-                matrix(ckpt, p + "attn.proj.weight", d, d, format),
-                vector(ckpt, p + "attn.proj.bias", d),
-                vector(ckpt, p + "ls1", d),
-                vector(ckpt, p + "norm2.weight", d), vector(ckpt, p + "norm2.bias", d),
-                matrix(ckpt, p + "mlp.fc1.weight", i, d, format),
-                vector(ckpt, p + "mlp.fc1.bias", i),
-                matrix(ckpt, p + "mlp.fc2.weight", d, i, format),
-                vector(ckpt, p + "mlp.fc2.bias", d),
-                vector(ckpt, p + "ls2", d));
+                in.vector(VisionTensor.NORM1_WEIGHT, l, d), in.vector(VisionTensor.NORM1_BIAS, l, d),
+                in.matrix(VisionTensor.QKV_WEIGHT, l, 3L * d, d, format),
+                v.qkvBias() ? in.vector(VisionTensor.QKV_BIAS, l, 3 * d) : null,
+                in.matrix(VisionTensor.PROJ_WEIGHT, l, d, d, format),
+                in.vector(VisionTensor.PROJ_BIAS, l, d),
+                in.vector(VisionTensor.LAYER_SCALE1, l, d),
+                in.vector(VisionTensor.NORM2_WEIGHT, l, d), in.vector(VisionTensor.NORM2_BIAS, l, d),
+                in.matrix(VisionTensor.FC1_WEIGHT, l, i, d, format),
+                in.vector(VisionTensor.FC1_BIAS, l, i),
+                in.matrix(VisionTensor.FC2_WEIGHT, l, d, i, format),
+                in.vector(VisionTensor.FC2_BIAS, l, d),
+                in.vector(VisionTensor.LAYER_SCALE2, l, d));
     }
 
-    /** Small parameters become float[], read without mapping ({@link Checkpoint#heapCopy}). */
-    private static float[] vector(Checkpoint ckpt, String name, int n) {
-        return ckpt.heapCopy(name).expectShape(n).toFloatArray();
-    }
-
-    /** A view as stored, or converted at load without keeping the stored bytes resident ({@link WeightMatrix#load}). */
-    private static WeightMatrix matrix(Checkpoint ckpt, String name, long rows, long cols, WeightFormat format) {
-        return WeightMatrix.load(ckpt, name, format, t -> t.expectShape(rows, cols));
-    }
-
-    /**
-     * Blocks to run for InternVL's select_layer: -1 = all (last_hidden_state); k &lt; -1 = hidden_states[k] of the
-     * L+1 states (embeddings first), i.e. L+1+k blocks; k ≥ 0 = k blocks.
-     */
-    static int layersToRun(int selectLayer, int numLayers) {
-        int run = selectLayer < 0 ? numLayers + 1 + selectLayer : selectLayer;
-        if (run < 0 || run > numLayers) {
-            throw new ModelFormatException("select_layer " + selectLayer + " is outside the " + numLayers
-                    + "-layer vision tower");
+    /** The checkpoint's tensors by role, with shape checks whose errors name the tensor. */
+    private record Weights(Checkpoint ckpt, VisionTensorNames names, WorkerPool pool) {
+        List<String> of(VisionTensor role, int layer) {
+            List<String> n = names.names(role, layer);
+            if (n.isEmpty()) {
+                throw new IllegalStateException("the layout names no tensor for " + role);
+            }
+            return n;
         }
-        return run;
+
+        String single(VisionTensor role, int layer) {
+            List<String> n = of(role, layer);
+            if (n.size() != 1) {
+                throw new IllegalStateException(role + " must be one tensor, the layout names " + n);
+            }
+            return n.get(0);
+        }
+
+        Tensor tensor(VisionTensor role) {
+            return ckpt.tensor(single(role, -1));
+        }
+
+        Tensor heapTensor(VisionTensor role) {
+            return ckpt.heapCopy(single(role, -1));
+        }
+
+        /** Small parameters become float[], read without mapping ({@link Checkpoint#heapCopy}); parts concatenated. */
+        float[] vector(VisionTensor role, int layer, int n) {
+            List<String> parts = of(role, layer);
+            if (parts.size() == 1) {
+                return ckpt.heapCopy(parts.get(0)).expectShape(n).toFloatArray();
+            }
+            float[] out = new float[n];
+            int off = 0;
+            for (String p : parts) {
+                float[] v = ckpt.heapCopy(p).toFloatArray();
+                if (off + v.length > n) {
+                    throw new ModelFormatException("tensors " + parts + " hold more than the " + n + " values of " + role);
+                }
+                System.arraycopy(v, 0, out, off, v.length);
+                off += v.length;
+            }
+            if (off != n) {
+                throw new ModelFormatException("tensors " + parts + " hold " + off + " values, " + role + " needs " + n);
+            }
+            return out;
+        }
+
+        /**
+         * A view as stored, or converted at load on the pool without keeping the stored bytes resident
+         * ({@link WeightMatrix#load}); row blocks stored apart are stacked first.
+         */
+        WeightMatrix matrix(VisionTensor role, int layer, long rows, long cols, WeightFormat format) {
+            List<String> parts = of(role, layer);
+            if (parts.size() == 1) {
+                return WeightMatrix.load(ckpt, parts.get(0), format, t -> t.expectShape(rows, cols), pool);
+            }
+            Tensor stacked = ckpt.stackRows(parts).expectShape(rows, cols);
+            return WeightMatrix.of(stacked, format == null ? WeightFormat.asStored(stacked.dtype()) : format,
+                    ckpt.arena(), pool);
+        }
     }
 
-    /** k = 1/downsample_ratio, which must be a whole number (0.5 → 2). */
-    static int shuffleFactor(double ratio) {
-        long k = Math.round(1.0 / ratio);
-        if (ratio <= 0 || k < 1 || Math.abs(k * ratio - 1.0) > 1e-9) {
-            throw new ModelFormatException("downsample_ratio " + ratio + " is not 1/k for a whole k");
-        }
-        return (int) k;
-    }
 }

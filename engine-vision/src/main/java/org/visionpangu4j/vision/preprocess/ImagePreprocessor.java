@@ -1,6 +1,5 @@
 package org.visionpangu4j.vision.preprocess;
 
-import org.visionpangu4j.core.config.ModelConfig;
 import org.visionpangu4j.vision.image.RgbImage;
 
 import java.util.List;
@@ -35,15 +34,9 @@ public final class ImagePreprocessor {
         this.candidates = TileGridChooser.candidates(minTiles, maxTiles);
     }
 
-    /** Settings from config.json: force_image_size, min/max_dynamic_patch, use_thumbnail, dynamic_image_size. */
-    public static ImagePreprocessor fromConfig(ModelConfig cfg) {
-        return fromConfig(cfg, cfg.maxDynamicPatch());
-    }
-
-    /** As {@link #fromConfig(ModelConfig)} with the tile budget replaced by {@code maxTiles} (e.g. a CLI option). */
-    public static ImagePreprocessor fromConfig(ModelConfig cfg, int maxTiles) {
-        int min = Math.min(cfg.minDynamicPatch(), maxTiles);
-        return new ImagePreprocessor(cfg.tileSize(), min, maxTiles, cfg.useThumbnail(), cfg.dynamicImageSize());
+    /** The preprocessor of a model's tiling settings. */
+    public ImagePreprocessor(TilingConfig tiling) {
+        this(tiling.tileSize(), tiling.minTiles(), tiling.maxTiles(), tiling.thumbnail(), tiling.dynamic());
     }
 
     public int tileSize() {

@@ -2,6 +2,7 @@ package org.visionpangu4j.vision.image;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.visionpangu4j.core.ImageInputException;
 import org.visionpangu4j.core.VisionPanguException;
 import org.visionpangu4j.vision.Fixtures;
 

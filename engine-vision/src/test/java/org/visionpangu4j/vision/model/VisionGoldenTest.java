@@ -3,8 +3,6 @@ package org.visionpangu4j.vision.model;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.visionpangu4j.core.config.ConfigParser;
-import org.visionpangu4j.core.config.ModelConfig;
 import org.visionpangu4j.core.parallel.WorkerPool;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.tensor.Tensor;
@@ -27,7 +25,6 @@ class VisionGoldenTest {
     private static final double HIDDEN_TOL = 1e-4;
     private static final double PROJECTOR_TOL = 1e-4;
 
-    private static ModelConfig cfg;
     private static Checkpoint model;
     private static Checkpoint vision;
     private static Checkpoint preprocess;
@@ -35,7 +32,6 @@ class VisionGoldenTest {
 
     @BeforeAll
     static void open() {
-        cfg = ConfigParser.parse(Fixtures.dir());
         model = Checkpoint.open(Fixtures.dir());
         vision = Checkpoint.open(Fixtures.golden("vision.safetensors"));
         preprocess = Checkpoint.open(Fixtures.golden("preprocess.safetensors"));
@@ -70,7 +66,7 @@ class VisionGoldenTest {
 
     @Test
     void tile0HiddenStatesPixelShuffleAndProjector() {
-        VisionModel vm = VisionModel.load(model, cfg, VisionOptions.asStored());
+        VisionModel vm = Fixtures.loadVision(model, VisionOptions.asStored(), pool);
         assertEquals(2, vm.layersRun());
         assertEquals(16, vm.tokensPerTile(112));
         assertEquals(96, vm.outputDim());
@@ -85,7 +81,7 @@ class VisionGoldenTest {
 
     @Test
     void allTilesBatched() {
-        VisionModel vm = VisionModel.load(model, cfg, null);
+        VisionModel vm = Fixtures.loadVision(model, null, pool);
         float[] out = vm.encode(photoBoard(), pool);
         assertArrayEquals(new long[] {7, 16, 96}, vision.tensor("all_tiles.mlp1").shape());
         assertClose("all_tiles.mlp1", out, vision.tensor("all_tiles.mlp1"), PROJECTOR_TOL);
@@ -95,7 +91,7 @@ class VisionGoldenTest {
     void mlpChunkingDoesNotChangeTheResult() {
         // 7 tiles × 65 tokens = 455 rows: one chunk, 2 chunks (the default 256), 8 chunks of 56–57 rows. A GEMM row's
         // result does not depend on its batch, so the bits are the same.
-        VisionModel vm = VisionModel.load(model, cfg, null);
+        VisionModel vm = Fixtures.loadVision(model, null, pool);
         PixelValues pv = photoBoard();
         float[] whole = vm.encode(pv, pool, 455);
         assertArrayEquals(whole, vm.encode(pv, pool, VisionModel.MLP_ROWS));
@@ -107,21 +103,18 @@ class VisionGoldenTest {
     @Test
     void imageFileToTokensEndToEnd() {
         // Our own decode + preprocessing is bit-exact for this JPEG, so the whole path meets the projector tolerance.
-        PixelValues pv = ImagePreprocessor.fromConfig(cfg)
+        PixelValues pv = new ImagePreprocessor(Fixtures.tiling())
                 .preprocess(new ImageDecoder().decode(Fixtures.dir().resolve("images/photo_board.jpg")));
         assertEquals(7, pv.tiles());
         try (WorkerPool one = new WorkerPool(1)) {
-            float[] out = VisionModel.load(model, cfg, VisionOptions.asStored()).encode(pv, one);
+            float[] out = Fixtures.loadVision(model, VisionOptions.asStored(), pool).encode(pv, one);
             assertClose("end-to-end all_tiles.mlp1 (1 thread)", out, vision.tensor("all_tiles.mlp1"), PROJECTOR_TOL);
         }
     }
 
     @Test
     void selectLayerRunsOnlyTheLayersNeeded() {
-        ModelConfig minus2 = new ModelConfig(cfg.vision(), cfg.llm(), cfg.downsampleRatio(), cfg.psVersion(), -2,
-                cfg.template(), cfg.forceImageSize(), cfg.dynamicImageSize(), cfg.minDynamicPatch(),
-                cfg.maxDynamicPatch(), cfg.useThumbnail());
-        VisionModel vm = VisionModel.load(model, minus2, VisionOptions.asStored());
+        VisionModel vm = Fixtures.loadVision(model, -2, VisionOptions.asStored(), pool);
         assertEquals(1, vm.layersRun());
         VisionModel.Trace tr = vm.trace(tile0(), pool);
         assertEquals(2, tr.hiddenStates().size());
@@ -130,8 +123,8 @@ class VisionGoldenTest {
         // The shuffled features are those of hidden_state.1 (CLS dropped), not of the last layer.
         float[] want = PixelShuffle.shuffle(vision.tensor("tile0.hidden_state.1").toFloatArray(), 1, 1, 8, 64, 2, true);
         assertTrue(Fixtures.maxAbsDiff(tr.pixelShuffled(), 0, want, 0, want.length) <= HIDDEN_TOL);
-        assertEquals(2, VisionModel.layersToRun(-1, 2));
-        assertEquals(0, VisionModel.layersToRun(-3, 2));
-        assertEquals(1, VisionModel.layersToRun(1, 2));
+        assertEquals(2, Fixtures.projector(-1).layersToRun(2));
+        assertEquals(0, Fixtures.projector(-3).layersToRun(2));
+        assertEquals(1, Fixtures.projector(1).layersToRun(2));
     }
 }

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.visionpangu4j.core.config.ConfigParser;
-import org.visionpangu4j.core.config.ModelConfig;
 import org.junit.jupiter.api.TestFactory;
 import org.visionpangu4j.core.safetensors.Checkpoint;
 import org.visionpangu4j.core.tensor.Tensor;
@@ -63,21 +61,19 @@ class PreprocessGoldenTest {
      */
     @Test
     void singleTileModesEqualTheGoldenThumbnail() {
-        ModelConfig cfg = ConfigParser.parse(Fixtures.dir());
+        TilingConfig cfg = Fixtures.tiling();
         RgbImage img = new ImageDecoder().decode(Fixtures.dir().resolve("images/landscape_shapes.png"));
         Tensor golden3 = golden.tensor("pixel_values.landscape_shapes").expectShape(3, 3, 112, 112);
         float[] thumb = Arrays.copyOfRange(golden3.toFloatArray(), 2 * 3 * 112 * 112, 3 * 3 * 112 * 112);
-        ModelConfig fixed = new ModelConfig(cfg.vision(), cfg.llm(), cfg.downsampleRatio(), cfg.psVersion(),
-                cfg.selectLayer(), cfg.template(), cfg.forceImageSize(), false, cfg.minDynamicPatch(),
-                cfg.maxDynamicPatch(), cfg.useThumbnail());
-        for (ImagePreprocessor prep : List.of(ImagePreprocessor.fromConfig(fixed), ImagePreprocessor.fromConfig(cfg, 1))) {
+        TilingConfig fixed = new TilingConfig(cfg.tileSize(), false, cfg.minTiles(), cfg.maxTiles(), cfg.thumbnail());
+        for (ImagePreprocessor prep : List.of(new ImagePreprocessor(fixed), new ImagePreprocessor(cfg.withMaxTiles(1)))) {
             PixelValues pv = prep.preprocess(img);
             assertEquals(1, pv.tiles());
             assertEquals(false, pv.thumbnail());
             assertEquals(1, prep.tileCount(img.width(), img.height()));
             assertTrue(Fixtures.maxAbsDiff(pv.data(), 0, thumb, 0, thumb.length) <= PIXEL_TOL);
         }
-        assertEquals(3, ImagePreprocessor.fromConfig(cfg).tileCount(img.width(), img.height()));
+        assertEquals(3, new ImagePreprocessor(cfg).tileCount(img.width(), img.height()));
     }
 
     private static void check(JsonNode m, ImagePreprocessor prep) {
