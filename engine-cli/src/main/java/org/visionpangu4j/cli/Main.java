@@ -19,8 +19,8 @@ import java.util.ServiceLoader;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Pure-Java CPU inference for the VisionPangu vision-language model.",
-        subcommands = {CaptionCommand.class, ChatCommand.class, TokenizeCommand.class, InfoCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {CaptionCommand.class, ChatCommand.class, ServeCommand.class, TokenizeCommand.class,
+                InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
