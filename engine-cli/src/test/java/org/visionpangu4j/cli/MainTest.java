@@ -189,4 +189,19 @@ class MainTest {
         assertEquals("IllegalStateException: x y", Main.describe(new IllegalStateException("x\ny")));
         assertEquals("NullPointerException", Main.describe(new NullPointerException()));
     }
+
+    /** {@code java -cp … Main caption …} without {@code --add-modules jdk.incubator.vector}: one line, exit 1. */
+    @Test
+    void aJvmWithoutTheVectorApiGetsOneLine() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "caption", "--model",
+                MODEL.toString(), MODEL.resolve("images/photo_board.jpg").toString())).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+        assertOneLineError(new Result(p.exitValue(), out, err), Main.EXIT_FAILURE,
+                "visionpangu: error: the Java Vector API is not available: start the JVM with --add-modules"
+                        + " jdk.incubator.vector");
+    }
 }

@@ -86,7 +86,7 @@ public final class RandomCheckpoint {
         }
     }
 
-    /** Every tensor, named as in an InternVL-native checkpoint (architecture.md §1.4, §2.5, §3.2). */
+    /** Every tensor, named as in an InternVL-native checkpoint. */
     static List<Spec> tensors(Shape s) {
         List<Spec> t = new ArrayList<>();
         long hv = s.visionHidden;

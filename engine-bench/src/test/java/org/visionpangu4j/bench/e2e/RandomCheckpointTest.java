@@ -30,7 +30,7 @@ class RandomCheckpointTest {
     @TempDir
     Path dir;
 
-    /** The real shape's tensor list adds up to architecture.md §7.1's total with a separate lm_head. */
+    /** The real shape's tensor list adds up to the published parameter count (InternViT-300M + mlp1 + decoder). */
     @Test
     void realShapeHasVisionPangusParameterCount() {
         assertEquals(1_704_172_032L, RandomCheckpoint.parameterCount(Shape.visionPangu()));
@@ -137,7 +137,7 @@ class RandomCheckpointTest {
         Path target = dir.resolve("random");
         RandomCheckpoint.ensure(target, Shape.tiny(), 7);
         VisionPanguException e = assertThrows(VisionPanguException.class,
-                () -> RandomCheckpoint.ensure(target, Shape.tiny(), 8));
+               () -> RandomCheckpoint.ensure(target, Shape.tiny(), 8));
         assertTrue(e.getMessage().contains("is not the random checkpoint asked for"), e.getMessage());
         Path foreign = Files.createDirectory(dir.resolve("foreign"));
         assertThrows(VisionPanguException.class, () -> RandomCheckpoint.ensure(foreign, Shape.tiny(), 7));

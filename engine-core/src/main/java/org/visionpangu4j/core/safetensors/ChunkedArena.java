@@ -12,8 +12,8 @@ import java.util.List;
  * threshold (dynamic, at most 32 MiB on 64-bit) from its heaps, and after {@code free} keeps that memory in its free
  * lists, still resident in the process; only requests at or above the threshold are mapped on their own and
  * unmapped on free. A checkpoint allocates hundreds of segments of a few MiB (quantized matrices, anonymous copies):
- * freed one by one they stayed resident after close (measured: 0.85 GiB after closing a Q8_0 and a Q4_0 model), and
- * the next model's memory came on top. Here requests are cut, first fit, from {@link #CHUNK}-sized chunks (or a
+ * freed one by one they stayed resident after close, and the next model's memory came on top (engine-bench/README.md,
+ * "Memory", has the measurement). Here requests are cut, first fit, from {@link #CHUNK}-sized chunks (or a
  * block set aside with {@link #reserve}); only requests of at least {@link #CHUNK} that fit nowhere go to malloc
  * directly. Waste: the unused tail of each chunk (a request that
  * does not fit the tail goes to a later chunk; the tail stays open for smaller ones), resident as chunks are zeroed

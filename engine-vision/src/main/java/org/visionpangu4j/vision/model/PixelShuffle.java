@@ -1,7 +1,7 @@
 package org.visionpangu4j.vision.model;
 
 /**
- * InternVL's pixel shuffle (architecture.md §3.1): a G×G grid of C-dim patch features becomes a (G/k)×(G/k) grid of
+ * InternVL's pixel shuffle: a G×G grid of C-dim patch features becomes a (G/k)×(G/k) grid of
  * k²·C-dim tokens (k = 1/downsample_ratio, 2 for VisionPangu). Token (i, j) concatenates the k×k block it covers
  * row by row: for k = 2, [x[2i][2j] | x[2i][2j+1] | x[2i+1][2j] | x[2i+1][2j+1]].
  *

@@ -2,7 +2,7 @@ package org.visionpangu4j.vision.model;
 
 import org.visionpangu4j.kernels.WeightMatrix;
 
-/** One InternViT encoder block's parameters (architecture.md §2.3). Biases may be null where the config says none. */
+/** One InternViT encoder block's parameters. Biases may be null where the config says none. */
 record VisionLayer(
         float[] norm1Weight, float[] norm1Bias,
         WeightMatrix qkv, float[] qkvBias,

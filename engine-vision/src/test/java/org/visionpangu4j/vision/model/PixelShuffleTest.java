@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** architecture.md §3.1 toy grid: cell (row, col) holds 10·row + col. */
+/** A toy grid whose cell (row, col) holds 10·row + col, so every output element says where it came from. */
 class PixelShuffleTest {
     private static float[] toyGrid(int tiles, int lead) {
         float[] x = new float[tiles * (lead + 16)];

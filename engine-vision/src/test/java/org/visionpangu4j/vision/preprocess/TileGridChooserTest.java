@@ -7,7 +7,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class TileGridChooserTest {
-    /** architecture.md §4: CPython's order for max 12 (sorted by product, ties in set iteration order). */
+    /** CPython's candidate order for max 12 (sorted by product, ties in set iteration order), as upstream runs it. */
     @Test
     void candidateOrderForMax12MatchesCPython() {
         int[][] spec = {{1, 1}, {1, 2}, {2, 1}, {3, 1}, {1, 3}, {2, 2}, {4, 1}, {1, 4}, {5, 1}, {1, 5}, {1, 6}, {6, 1},
