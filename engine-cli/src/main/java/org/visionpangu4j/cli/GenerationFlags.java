@@ -5,8 +5,7 @@ import org.visionpangu4j.Completion;
 import org.visionpangu4j.Engine;
 import org.visionpangu4j.EngineOptions;
 import org.visionpangu4j.GenerationOptions;
-import org.visionpangu4j.KvCacheType;
-import org.visionpangu4j.WeightFormat;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -46,22 +45,8 @@ final class GenerationFlags {
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when the reply contains TEXT (repeatable).")
     List<String> stop = List.of();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors).")
-    Integer threads;
-
-    @Option(names = "--weights", paramLabel = "FORMAT", defaultValue = "as-stored",
-            description = "Decoder weights: as-stored, q8_0 or q4_0 (quantized at load).")
-    String weights;
-
-    @Option(names = "--kv", paramLabel = "TYPE", defaultValue = "f32", description = "KV cache: f32 or int8.")
-    String kv;
-
-    @Option(names = "--max-tiles", paramLabel = "N", defaultValue = "0",
-            description = "Most tiles per image (default: the model's max_dynamic_patch).")
-    int maxTiles;
-
-    @Option(names = "--max-context", paramLabel = "N", defaultValue = "8192", description = "Most tokens per request.")
-    int maxContext;
+    @Mixin
+    EngineFlags engine;
 
     @Option(names = "--json", description = "Print one JSON object per result instead of streaming text.")
     boolean json;
@@ -125,33 +110,6 @@ final class GenerationFlags {
     }
 
     EngineOptions.Builder engineOptions() {
-        EngineOptions.Builder b = EngineOptions.builder()
-                .weights(parseWeights(weights))
-                .kvCache(parseKv(kv))
-                .maxTiles(maxTiles)
-                .maxContext(maxContext);
-        if (threads != null) {
-            b.threads(threads);
-        }
-        return b;
-    }
-
-    /** "as-stored" → null, else Q8_0 / Q4_0. */
-    static WeightFormat parseWeights(String s) {
-        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (v) {
-            case "as-stored", "stored" -> null;
-            case "q8_0" -> WeightFormat.Q8_0;
-            case "q4_0" -> WeightFormat.Q4_0;
-            default -> throw new IllegalArgumentException("--weights must be as-stored, q8_0 or q4_0, got '" + s + "'");
-        };
-    }
-
-    static KvCacheType parseKv(String s) {
-        return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "f32" -> KvCacheType.F32;
-            case "int8", "i8" -> KvCacheType.INT8;
-            default -> throw new IllegalArgumentException("--kv must be f32 or int8, got '" + s + "'");
-        };
+        return engine.builder();
     }
 }

@@ -7,6 +7,7 @@ import org.visionpangu4j.server.OpenAiServer;
 import org.visionpangu4j.server.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -100,22 +101,8 @@ final class ServeCommand implements Callable<Integer> {
                     "Bounds how long a client that stops reading can hold its slot."})
     long responseTimeout;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all processors).")
-    Integer threads;
-
-    @Option(names = "--weights", paramLabel = "FORMAT", defaultValue = "as-stored",
-            description = "Decoder weights: as-stored, q8_0 or q4_0 (quantized at load).")
-    String weights;
-
-    @Option(names = "--kv", paramLabel = "TYPE", defaultValue = "f32", description = "KV cache: f32 or int8.")
-    String kv;
-
-    @Option(names = "--max-tiles", paramLabel = "N", defaultValue = "0",
-            description = "Most tiles per image (default: the model's max_dynamic_patch).")
-    int maxTiles;
-
-    @Option(names = "--max-context", paramLabel = "N", defaultValue = "8192", description = "Most tokens per request.")
-    int maxContext;
+    @Mixin
+    EngineFlags engine;
 
     @Spec
     CommandSpec spec;
@@ -215,15 +202,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     EngineOptions.Builder engineOptions() {
-        EngineOptions.Builder b = EngineOptions.builder()
-                .weights(GenerationFlags.parseWeights(weights))
-                .kvCache(GenerationFlags.parseKv(kv))
-                .maxTiles(maxTiles)
-                .maxContext(maxContext)
-                .maxPixels(maxPixels);
-        if (threads != null) {
-            b.threads(threads);
-        }
+        EngineOptions.Builder b = engine.builder().maxPixels(maxPixels);
         b.build();
         return b;
     }

@@ -46,7 +46,7 @@ import java.util.OptionalInt;
  *
  * <p>Immutable and thread-safe (the pre-token cache is lock-free and bounded).
  */
-public final class ByteLevelBpeTokenizer implements Tokenizer {
+public final class ByteLevelBpeTokenizer extends DecodingTokenizer {
     /** Whose rules the tokenizer follows. */
     public enum Semantics {
         /** transformers' slow {@code Qwen2Tokenizer} (vocab.json + merges.txt). */
@@ -421,22 +421,9 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     // ---------------------------------------------------------------- decoding
 
-    /** The text of {@code ids}; {@code skipSpecialTokens} drops {@link #isSpecial} ids without ending a byte run. */
     @Override
-    public String decode(int[] ids, boolean skipSpecialTokens) {
-        StringBuilder out = new StringBuilder(ids.length * 4);
-        Decoding d = new BpeDecoding(skipSpecialTokens);
-        for (int id : ids) {
-            d.accept(id, out);
-        }
-        d.finish(out);
-        return out.toString();
-    }
-
-    /** An incremental decoder for streaming; the concatenation of its outputs equals {@link #decode}. */
-    @Override
-    public StreamingDecoder streamingDecoder(boolean skipSpecialTokens) {
-        return new StreamingDecoder(new BpeDecoding(skipSpecialTokens));
+    Decoding newDecoding(boolean skipSpecialTokens) {
+        return new BpeDecoding(skipSpecialTokens);
     }
 
     /** Decoding state shared by {@link #decode} and {@link StreamingDecoder}. */

@@ -27,7 +27,7 @@ import java.util.OptionalInt;
  *
  * <p>Immutable and thread-safe.
  */
-public final class SentencePieceTokenizer implements Tokenizer {
+public final class SentencePieceTokenizer extends DecodingTokenizer {
     private final Path source;
     private final SentencePieceBpe sp;
     private final int vocabSize;
@@ -166,22 +166,9 @@ public final class SentencePieceTokenizer implements Tokenizer {
 
     // ---------------------------------------------------------------- decoding
 
-    /** The text of {@code ids}; {@code skipSpecialTokens} drops bos/eos/unk/pad (and additional special tokens). */
     @Override
-    public String decode(int[] ids, boolean skipSpecialTokens) {
-        StringBuilder out = new StringBuilder(ids.length * 3);
-        Decoding d = new SentencePieceDecoding(skipSpecialTokens);
-        for (int id : ids) {
-            d.accept(id, out);
-        }
-        d.finish(out);
-        return out.toString();
-    }
-
-    /** An incremental decoder for streaming; the concatenation of its outputs equals {@link #decode}. */
-    @Override
-    public StreamingDecoder streamingDecoder(boolean skipSpecialTokens) {
-        return new StreamingDecoder(new SentencePieceDecoding(skipSpecialTokens));
+    Decoding newDecoding(boolean skipSpecialTokens) {
+        return new SentencePieceDecoding(skipSpecialTokens);
     }
 
     /** Decoding state shared by {@link #decode} and {@link StreamingDecoder}. */
